@@ -1,0 +1,2 @@
+/** Risk controls of the live engine: the circuit breaker. */
+export * from "./circuit_breaker";
