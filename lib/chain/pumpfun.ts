@@ -1,0 +1,321 @@
+// Pump.fun bonding-curve layouts from the official IDL (data/idl/pump.json): the migrate and
+// create/create_v2 instructions, the events around a coin's life and migration, and the
+// BondingCurve and Global accounts. Same conventions as pumpswap.ts.
+
+import { AccountRole, type AccountMeta, type Address, type Instruction } from "@solana/kit";
+import pumpIdlJson from "../../data/idl/pump.json" with { type: "json" };
+import { AnchorCodecs, idlAccountRole } from "./anchor.ts";
+import type { Idl } from "./borsh.ts";
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+  PUMPFUN_EVENT_AUTHORITY_ADDRESS,
+  PUMPFUN_GLOBAL_ADDRESS,
+  PUMPFUN_PROGRAM_ADDRESS,
+  PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS,
+  PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
+  PUMPSWAP_GLOBAL_CONFIG_ADDRESS,
+  PUMPSWAP_PROGRAM_ADDRESS,
+  RENT_SYSVAR_ADDRESS,
+  SYSTEM_PROGRAM_ADDRESS,
+  TOKEN_2022_PROGRAM_ADDRESS,
+  TOKEN_PROGRAM_ADDRESS,
+  WSOL_MINT_ADDRESS,
+} from "./constants.ts";
+import { associatedTokenAddress, findBondingCurvePda, findBoostVaultAuthorityPda, findCanonicalPoolPda, findLpMintPda, findPoolAuthorityPda } from "./pda.ts";
+
+export const PUMPFUN_IDL = pumpIdlJson as unknown as Idl;
+
+export interface BondingCurveAccount {
+  virtualTokenReserves: number;
+  /** Lamports for SOL coins (named virtual_sol_reserves before quote mints were added). */
+  virtualQuoteReserves: number;
+  realTokenReserves: number;
+  realQuoteReserves: number;
+  tokenTotalSupply: number;
+  /** Set when real_token_reserves reaches 0; the coin can then migrate. */
+  complete: boolean;
+  creator: Address;
+  isMayhemMode: boolean;
+  isCashbackCoin: boolean;
+  /** The zero key for SOL coins. */
+  quoteMint: Address;
+  creatorFeeBps: number;
+  canEditCreatorFee: boolean;
+  isHolderReward: boolean;
+}
+
+export interface PumpFunGlobalAccount {
+  initialized: boolean;
+  authority: Address;
+  feeRecipient: Address;
+  initialVirtualTokenReserves: number;
+  initialVirtualSolReserves: number;
+  initialRealTokenReserves: number;
+  tokenTotalSupply: number;
+  feeBasisPoints: number;
+  withdrawAuthority: Address;
+  enableMigrate: boolean;
+  poolMigrationFee: number;
+  creatorFeeBasisPoints: number;
+  feeRecipients: Address[];
+  setCreatorAuthority: Address;
+  adminSetCreatorAuthority: Address;
+  createV2Enabled: boolean;
+  whitelistPda: Address;
+  reservedFeeRecipient: Address;
+  mayhemModeEnabled: boolean;
+  reservedFeeRecipients: Address[];
+  isCashbackEnabled: boolean;
+  buybackFeeRecipients: Address[];
+  buybackBasisPoints: number;
+  initialVirtualQuoteReserves: number;
+  whitelistedQuoteMints: Address[];
+  creatorFeeConfigurable: boolean;
+  maxConfigurableCreatorFeeBps: number;
+  holderRewardClaimAuthority: Address;
+  isHolderRewardEnabled: boolean;
+}
+
+export interface CompleteEvent {
+  user: Address;
+  mint: Address;
+  bondingCurve: Address;
+  timestamp: number;
+  quoteMint: Address;
+}
+
+export interface CompletePumpAmmMigrationEvent {
+  user: Address;
+  mint: Address;
+  mintAmount: number;
+  /** Quote amount moved into the pool (lamports for SOL coins). */
+  solAmount: number;
+  poolMigrationFee: number;
+  bondingCurve: Address;
+  timestamp: number;
+  pool: Address;
+  quoteMint: Address;
+}
+
+export interface Shareholder {
+  address: Address;
+  shareBps: number;
+}
+
+export interface TradeEvent {
+  mint: Address;
+  solAmount: number;
+  tokenAmount: number;
+  isBuy: boolean;
+  user: Address;
+  timestamp: number;
+  virtualSolReserves: number;
+  virtualTokenReserves: number;
+  realSolReserves: number;
+  realTokenReserves: number;
+  feeRecipient: Address;
+  feeBasisPoints: number;
+  fee: number;
+  creator: Address;
+  creatorFeeBasisPoints: number;
+  creatorFee: number;
+  trackVolume: boolean;
+  totalUnclaimedTokens: number;
+  totalClaimedTokens: number;
+  currentSolVolume: number;
+  lastUpdateTimestamp: number;
+  /** "buy", "sell" or "buy_exact_sol_in". */
+  ixName: string;
+  mayhemMode: boolean;
+  cashbackFeeBasisPoints: number;
+  cashback: number;
+  buybackFeeBasisPoints: number;
+  buybackFee: number;
+  shareholders: Shareholder[];
+  quoteMint: Address;
+  quoteAmount: number;
+  virtualQuoteReserves: number;
+  realQuoteReserves: number;
+  holderRewardsBps: number;
+  holderRewards: number;
+}
+
+export interface CreateEvent {
+  name: string;
+  symbol: string;
+  uri: string;
+  mint: Address;
+  bondingCurve: Address;
+  user: Address;
+  creator: Address;
+  timestamp: number;
+  virtualTokenReserves: number;
+  virtualSolReserves: number;
+  realTokenReserves: number;
+  tokenTotalSupply: number;
+  tokenProgram: Address;
+  isMayhemMode: boolean;
+  isCashbackEnabled: boolean;
+  quoteMint: Address;
+  virtualQuoteReserves: number;
+  creatorFeeBps: number;
+  isHolderReward: boolean;
+}
+
+export interface CreateArgs {
+  name: string;
+  symbol: string;
+  uri: string;
+  creator: Address;
+}
+
+export interface CreateV2Args extends CreateArgs {
+  isMayhemMode: boolean;
+  isCashbackEnabled: boolean;
+  creatorFeeBps: number;
+  isHolderReward: boolean;
+}
+
+const typed = new AnchorCodecs(PUMPFUN_IDL, { integers: "number", keys: "camel", trailing: "zero" });
+
+/** Generic codecs over the same IDL: IDL (snake_case) keys, bigint integers, absent trailing fields. */
+export const pumpFunRawCodecs = new AnchorCodecs(PUMPFUN_IDL);
+
+export const pumpFunCodecs = {
+  bondingCurve: typed.account<BondingCurveAccount>("BondingCurve"),
+  global: typed.account<PumpFunGlobalAccount>("Global"),
+  completeEvent: typed.event<CompleteEvent>("CompleteEvent"),
+  completePumpAmmMigrationEvent: typed.event<CompletePumpAmmMigrationEvent>("CompletePumpAmmMigrationEvent"),
+  tradeEvent: typed.event<TradeEvent>("TradeEvent"),
+  createEvent: typed.event<CreateEvent>("CreateEvent"),
+  migrate: typed.instruction<Record<string, never>>("migrate"),
+  create: typed.instruction<CreateArgs>("create"),
+  createV2: typed.instruction<CreateV2Args>("create_v2"),
+} as const;
+
+export function decodeBondingCurve(data: Uint8Array): BondingCurveAccount {
+  return pumpFunCodecs.bondingCurve.decode(data);
+}
+
+export function encodeBondingCurve(curve: BondingCurveAccount): Uint8Array {
+  return pumpFunCodecs.bondingCurve.encode(curve);
+}
+
+export function decodePumpFunGlobal(data: Uint8Array): PumpFunGlobalAccount {
+  return pumpFunCodecs.global.decode(data);
+}
+
+export function encodePumpFunGlobal(global: PumpFunGlobalAccount): Uint8Array {
+  return pumpFunCodecs.global.encode(global);
+}
+
+export type PumpFunInstruction = { name: "migrate"; args: Record<string, never> } | { name: "create"; args: CreateArgs } | { name: "create_v2"; args: CreateV2Args };
+
+/** Decodes migrate / create / create_v2 data; null for any other Pump.fun instruction. */
+export function decodePumpFunInstructionData(data: Uint8Array): PumpFunInstruction | null {
+  const c = pumpFunCodecs;
+  if (c.migrate.matches(data)) return { name: "migrate", args: c.migrate.decode(data) };
+  if (c.create.matches(data)) return { name: "create", args: c.create.decode(data) };
+  if (c.createV2.matches(data)) return { name: "create_v2", args: c.createV2.decode(data) };
+  return null;
+}
+
+export function encodePumpFunInstructionData(ix: PumpFunInstruction): Uint8Array {
+  switch (ix.name) {
+    case "migrate":
+      return pumpFunCodecs.migrate.encode({});
+    case "create":
+      return pumpFunCodecs.create.encode(ix.args);
+    case "create_v2":
+      return pumpFunCodecs.createV2.encode(ix.args);
+  }
+}
+
+function accountNames(name: string): readonly string[] {
+  return Object.freeze(typed.instructionDef(name).accounts.map((a) => a.name));
+}
+
+export const PUMPFUN_MIGRATE_ACCOUNT_NAMES = accountNames("migrate");
+export const PUMPFUN_CREATE_ACCOUNT_NAMES = accountNames("create");
+export const PUMPFUN_CREATE_V2_ACCOUNT_NAMES = accountNames("create_v2");
+
+export interface MigrateInput {
+  mint: Address;
+  /** Pays for and signs the migration (permissionless). */
+  user: Address;
+  /** Global.withdraw_authority. */
+  withdrawAuthority?: Address;
+  /** Owner program of the mint: SPL Token for `create` coins, Token-2022 for `create_v2`. */
+  mintTokenProgram?: Address;
+}
+
+/** Named migrate accounts (SOL-quoted coin) and the two boost remaining accounts the SDK appends. */
+export async function resolveMigrateAccounts(input: MigrateInput): Promise<{ named: Record<string, Address>; remaining: AccountMeta[] }> {
+  const mintTokenProgram = input.mintTokenProgram ?? TOKEN_PROGRAM_ADDRESS;
+  const { mint } = input;
+  const [[bondingCurve], [poolAuthority], [pool]] = await Promise.all([findBondingCurvePda(mint), findPoolAuthorityPda(mint), findCanonicalPoolPda(mint)]);
+  const [[lpMint], [boostVaultAuthority]] = await Promise.all([findLpMintPda(pool), findBoostVaultAuthorityPda(pool)]);
+  const [associatedBondingCurve, poolAuthorityMintAccount, poolAuthorityWsolAccount, userPoolTokenAccount, poolBaseTokenAccount, poolQuoteTokenAccount, boostVault] = await Promise.all([
+    associatedTokenAddress(bondingCurve, mint, mintTokenProgram),
+    associatedTokenAddress(poolAuthority, mint, mintTokenProgram),
+    associatedTokenAddress(poolAuthority, WSOL_MINT_ADDRESS, TOKEN_PROGRAM_ADDRESS),
+    associatedTokenAddress(poolAuthority, lpMint, TOKEN_2022_PROGRAM_ADDRESS),
+    associatedTokenAddress(pool, mint, mintTokenProgram),
+    associatedTokenAddress(pool, WSOL_MINT_ADDRESS, TOKEN_PROGRAM_ADDRESS),
+    associatedTokenAddress(boostVaultAuthority, WSOL_MINT_ADDRESS, TOKEN_PROGRAM_ADDRESS),
+  ]);
+  const named: Record<string, Address> = {
+    global: PUMPFUN_GLOBAL_ADDRESS,
+    withdraw_authority: input.withdrawAuthority ?? PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS,
+    mint,
+    bonding_curve: bondingCurve,
+    associated_bonding_curve: associatedBondingCurve,
+    user: input.user,
+    system_program: SYSTEM_PROGRAM_ADDRESS,
+    token_program: TOKEN_PROGRAM_ADDRESS,
+    pump_amm: PUMPSWAP_PROGRAM_ADDRESS,
+    pool,
+    pool_authority: poolAuthority,
+    pool_authority_mint_account: poolAuthorityMintAccount,
+    pool_authority_wsol_account: poolAuthorityWsolAccount,
+    amm_global_config: PUMPSWAP_GLOBAL_CONFIG_ADDRESS,
+    wsol_mint: WSOL_MINT_ADDRESS,
+    lp_mint: lpMint,
+    user_pool_token_account: userPoolTokenAccount,
+    pool_base_token_account: poolBaseTokenAccount,
+    pool_quote_token_account: poolQuoteTokenAccount,
+    token_2022_program: TOKEN_2022_PROGRAM_ADDRESS,
+    associated_token_program: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+    pump_amm_event_authority: PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
+    event_authority: PUMPFUN_EVENT_AUTHORITY_ADDRESS,
+    program: PUMPFUN_PROGRAM_ADDRESS,
+    rent: RENT_SYSVAR_ADDRESS,
+  };
+  const remaining: AccountMeta[] = [
+    { address: boostVaultAuthority, role: AccountRole.READONLY },
+    { address: boostVault, role: AccountRole.WRITABLE },
+  ];
+  return { named, remaining };
+}
+
+/** A migrate instruction as the official SDK builds it (25 IDL accounts + 2 boost accounts). */
+export async function buildMigrateInstruction(input: MigrateInput): Promise<Instruction & { accounts: AccountMeta[]; data: Uint8Array }> {
+  const { named, remaining } = await resolveMigrateAccounts(input);
+  const accounts = typed.instructionDef("migrate").accounts.map((account) => {
+    const addr = named[account.name];
+    if (addr === undefined) throw new Error(`Pump.fun migrate: no address for IDL account ${account.name}`);
+    return { address: addr, role: idlAccountRole(account) as AccountRole } satisfies AccountMeta;
+  });
+  return { programAddress: PUMPFUN_PROGRAM_ADDRESS, accounts: [...accounts, ...remaining], data: pumpFunCodecs.migrate.encode({}) };
+}
+
+/** Names the accounts of a migrate instruction (as seen in a transaction); null if it is not migrate. */
+export function parseMigrateInstruction(ix: { data: Uint8Array; accounts: readonly (Address | { address: Address })[] }): { accounts: Record<string, Address>; remainingAccounts: Address[] } | null {
+  if (!pumpFunCodecs.migrate.matches(ix.data)) return null;
+  const names = PUMPFUN_MIGRATE_ACCOUNT_NAMES;
+  const addresses = ix.accounts.map((a) => (typeof a === "string" ? a : a.address));
+  if (addresses.length < names.length) throw new Error(`Pump.fun migrate: ${addresses.length} accounts, the IDL requires ${names.length}`);
+  const accounts: Record<string, Address> = {};
+  names.forEach((n, i) => (accounts[n] = addresses[i]));
+  return { accounts, remainingAccounts: addresses.slice(names.length) };
+}

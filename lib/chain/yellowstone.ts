@@ -1,0 +1,55 @@
+// Reads a Yellowstone SubscribeUpdateTransactionInfo into addresses, instructions and events.
+// Account indices in a v0 transaction run over the static keys, then the lookup-table addresses
+// loaded writable, then those loaded readonly (the order the runtime uses).
+
+import type { Address } from "@solana/kit";
+import { encodeBase58 } from "./base58.ts";
+import { extractEvents, type EventExtraction, type InnerInstructionGroupView } from "./events.ts";
+import type { SubscribeUpdateTransactionInfo } from "./proto.ts";
+
+export interface InstructionView {
+  programAddress: Address;
+  accounts: Address[];
+  data: Uint8Array;
+}
+
+type TransactionInfo = Pick<SubscribeUpdateTransactionInfo, "transaction" | "meta">;
+
+/** Every account key the transaction's instructions may index, as base58 addresses. */
+export function transactionAccountKeys(info: TransactionInfo): Address[] {
+  const keys = (info.transaction?.message?.account_keys ?? []).map((k) => encodeBase58(k) as Address);
+  for (const k of info.meta?.loaded_writable_addresses ?? []) keys.push(encodeBase58(k) as Address);
+  for (const k of info.meta?.loaded_readonly_addresses ?? []) keys.push(encodeBase58(k) as Address);
+  return keys;
+}
+
+function resolve(keys: readonly Address[], programIdIndex: number, accounts: Uint8Array, data: Uint8Array): InstructionView {
+  const programAddress = keys[programIdIndex];
+  if (programAddress === undefined) throw new Error(`program index ${programIdIndex} is outside the ${keys.length} account keys`);
+  const resolved: Address[] = [];
+  for (const i of accounts) {
+    const key = keys[i];
+    if (key === undefined) throw new Error(`account index ${i} is outside the ${keys.length} account keys`);
+    resolved.push(key);
+  }
+  return { programAddress, accounts: resolved, data };
+}
+
+/** The top-level instructions with program and accounts resolved. */
+export function outerInstructions(info: TransactionInfo, keys: readonly Address[] = transactionAccountKeys(info)): InstructionView[] {
+  return (info.transaction?.message?.instructions ?? []).map((ix) => resolve(keys, ix.program_id_index, ix.accounts, ix.data));
+}
+
+/** Inner (CPI) instructions grouped by the top-level instruction they ran under. */
+export function innerInstructionGroups(info: TransactionInfo, keys: readonly Address[] = transactionAccountKeys(info)): InnerInstructionGroupView[] {
+  return (info.meta?.inner_instructions ?? []).map((group) => ({
+    index: group.index,
+    instructions: group.instructions.map((ix) => resolve(keys, ix.program_id_index, ix.accounts, ix.data)),
+  }));
+}
+
+/** Our PumpSwap / Pump.fun events in the transaction, from self-CPI instructions and logs. */
+export function eventsFromTransactionInfo(info: TransactionInfo): EventExtraction {
+  const keys = transactionAccountKeys(info);
+  return extractEvents({ logMessages: info.meta?.log_messages ?? [], innerInstructions: innerInstructionGroups(info, keys) });
+}
