@@ -1,0 +1,1039 @@
+/**
+ * The chain simulator's core: a ledger of PumpSwap pools and token accounts, a slot clock, and the
+ * transactions it executes, as a geyser plugin would stream them. No sockets and no timers here:
+ * the servers (./grpc_server.ts, ./rpc_server.ts) and the pump loop (./index.ts) drive it.
+ *
+ * Order flow comes from the seeded market model (lib/market): each migration becomes a Pump.fun
+ * `migrate` transaction whose inner instructions hold PumpSwap `create_pool` with CreatePoolEvent
+ * and Pump.fun's CompletePumpAmmMigrationEvent; each model swap becomes a PumpSwap buy / sell
+ * priced here, against this ledger's reserves, with lib/amm — so transactions received over
+ * JSON-RPC interleave with the model's flow and the model is told (`syncReserves`). Tokens created
+ * while the simulator runs also get a Pump.fun `create` with CreateEvent.
+ *
+ * Time is simulated Unix ms (`now`); slots follow lib/market's slotAt (400 ms). Everything that
+ * mutates runs through one promise chain, so a sendTransaction cannot interleave with a half-done
+ * market step.
+ */
+import { AccountRole, getProgramDerivedAddress, getAddressEncoder, type Address } from "@solana/kit";
+import { createHash } from "node:crypto";
+import type { PoolFees } from "../amm/index.ts";
+import { decodeBase58, encodeBase58 } from "../chain/base58.ts";
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+  PUMP_FEE_PROGRAM_ADDRESS,
+  PUMPFUN_EVENT_AUTHORITY_ADDRESS,
+  PUMPFUN_GLOBAL_ADDRESS,
+  PUMPFUN_PROGRAM_ADDRESS,
+  PUMPSWAP_BUYBACK_FEE_RECIPIENTS,
+  PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
+  PUMPSWAP_FEE_CONFIG_ADDRESS,
+  PUMPSWAP_GLOBAL_CONFIG_ADDRESS,
+  PUMPSWAP_PROGRAM_ADDRESS,
+  RENT_SYSVAR_ADDRESS,
+  SYSTEM_PROGRAM_ADDRESS,
+  TOKEN_2022_PROGRAM_ADDRESS,
+  TOKEN_PROGRAM_ADDRESS,
+  WSOL_MINT_ADDRESS,
+} from "../chain/constants.ts";
+import { eventCpiInstruction, eventLogLine, type EventTypes } from "../chain/events.ts";
+import { encodeMint } from "../chain/mint.ts";
+import { associatedTokenAddress, findBondingCurvePda, findCanonicalPoolPda } from "../chain/pda.ts";
+import { buildMigrateInstruction, encodeBondingCurve, parseMigrateInstruction, pumpFunCodecs, PUMPFUN_IDL, encodePumpFunGlobal, type PumpFunGlobalAccount } from "../chain/pumpfun.ts";
+import type { SubscribeUpdateTransactionInfo } from "../chain/proto.ts";
+import {
+  buildBuyExactQuoteInInstruction,
+  buildBuyInstruction,
+  buildSellInstruction,
+  encodeFeeConfig,
+  encodeGlobalConfig,
+  encodePool,
+  parseSwapInstruction,
+  pumpSwapCodecs,
+  PUMPSWAP_IDL,
+  type FeeConfigAccount,
+  type GlobalConfigAccount,
+  type PoolAccount,
+} from "../chain/pumpswap.ts";
+import { idlAccountRole } from "../chain/anchor.ts";
+import { Market, MarketStream, slotAt, SLOT_ANCHOR, SLOT_ANCHOR_TS, TOKEN_SUPPLY, type MarketEvent, type TokenLaunch, type TokenMarket } from "../market/index.ts";
+import { randomAddress, randomSignature } from "../market/ids.ts";
+import { createRng, type Rng } from "../util/rng.ts";
+import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
+import { applySwap, executeInstructions, InstructionFailure, type ExecEnv, type SwapEffect } from "./programs.ts";
+import type { DevchainRecord, FlowRecord, MigrationRecord, RecordSource } from "./record.ts";
+import { ChainState, StateTxn, type SimPool } from "./state.ts";
+import { buildTransactionInfo, type SimInnerGroup, type SimInstruction } from "./txbuild.ts";
+import { decodeWireTransaction, verifyWireSignatures, WireError, type DecodedWireTransaction } from "./wire.ts";
+
+export interface DevchainOptions {
+  seed: number;
+  /** Drive order flow from the seeded market model (default true). */
+  market?: boolean;
+  /** Simulated start, Unix ms (default: the market's default start). */
+  startTs?: number;
+  migrationsPerDay?: number;
+  trackSeconds?: number;
+  idleStopSeconds?: number;
+  days?: number;
+  /** The model's order flow stops at this simulated time (slots keep advancing). */
+  marketEndTs?: number;
+  /** Share of market tokens given an unsafe mint (default 0.2). */
+  unsafeShare?: number;
+  /** Slots of stream history kept for from_slot replay (default 3000 = 20 min). */
+  historySlots?: number;
+  /** How far ahead token creations are scheduled (default 14 days, the model's oldest token age). */
+  createLookaheadMs?: number;
+}
+
+export type ChainUpdate =
+  | { kind: "transaction"; seq: number; slot: number; createdAtMs: number; info: SubscribeUpdateTransactionInfo; keys: ReadonlySet<string>; failed: boolean }
+  | { kind: "slot"; seq: number; slot: number; createdAtMs: number };
+
+export interface RpcErrorShape {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+export class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface SubmitResult {
+  signature: string;
+  err: unknown;
+  logs: string[];
+  unitsConsumed: number;
+  slot: number;
+}
+
+interface CommittedTx {
+  slot: number;
+  createdAtMs: number;
+  info: SubscribeUpdateTransactionInfo;
+  err: unknown;
+}
+
+const DAY_MS = 86_400_000;
+/** Pays for migrations in the simulator (a stand-in for Pump.fun's migration keeper). */
+export const MIGRATION_KEEPER_ADDRESS = "5Rw5LtWgZMhQRgGpcsFeHPPWmvNqwa2LwMb1RmHu8Yrm" as Address;
+const POOL_MIGRATION_FEE_LAMPORTS = 15_000_001;
+const SIGNATURE_FEE_LAMPORTS = 5_000;
+const STATUS_LIMIT = 200_000;
+
+export const slotStartMs = (slot: number): number => SLOT_ANCHOR_TS + (slot - SLOT_ANCHOR) * 400;
+
+/** Fee tiers served at the FeeConfig address: the first tier is what a fresh pool pays (lib/market FRESH_POOL_FEES). */
+export const DEVCHAIN_FEE_CONFIG: FeeConfigAccount = {
+  bump: 255,
+  admin: "FeeAdmin11111111111111111111111111111111111" as Address,
+  flatFees: { lpFeeBps: 25, protocolFeeBps: 5, creatorFeeBps: 0 },
+  feeTiers: [
+    { marketCapLamportsThreshold: 0n, fees: { lpFeeBps: 2, protocolFeeBps: 93, creatorFeeBps: 30 } },
+    { marketCapLamportsThreshold: 420_000_000_000n, fees: { lpFeeBps: 20, protocolFeeBps: 5, creatorFeeBps: 95 } },
+    { marketCapLamportsThreshold: 1_470_000_000_000n, fees: { lpFeeBps: 20, protocolFeeBps: 5, creatorFeeBps: 90 } },
+  ],
+  stableFeeTiers: [],
+  exoticFlatFees: { lpFeeBps: 30, protocolFeeBps: 10, creatorFeeBps: 5 },
+};
+
+function label32(text: string): Address {
+  return encodeBase58(createHash("sha256").update(text).digest()) as Address;
+}
+
+export const DEVCHAIN_GLOBAL_CONFIG: GlobalConfigAccount = {
+  admin: label32("devchain amm admin"),
+  lpFeeBasisPoints: 20,
+  protocolFeeBasisPoints: 5,
+  disableFlags: 0,
+  protocolFeeRecipients: Array.from({ length: 8 }, (_, i) => label32(`devchain protocol fee recipient ${i}`)),
+  coinCreatorFeeBasisPoints: 5,
+  adminSetCoinCreatorAuthority: label32("devchain set coin creator authority"),
+  whitelistPda: label32("devchain whitelist"),
+  reservedFeeRecipient: label32("devchain reserved fee recipient"),
+  mayhemModeEnabled: false,
+  reservedFeeRecipients: Array.from({ length: 7 }, (_, i) => label32(`devchain reserved ${i}`)),
+  isCashbackEnabled: false,
+  buybackFeeRecipients: [...PUMPSWAP_BUYBACK_FEE_RECIPIENTS],
+  buybackBasisPoints: 0,
+  boostAuthority: label32("devchain boost authority"),
+  boostEnabled: false,
+  creatorFeeConfigurable: false,
+  maxConfigurableCreatorFeeBps: 100,
+};
+
+const PUMPFUN_GLOBAL: PumpFunGlobalAccount = {
+  initialized: true,
+  authority: label32("devchain pump authority"),
+  feeRecipient: label32("devchain pump fee recipient"),
+  initialVirtualTokenReserves: 1_073_000_000_000_000,
+  initialVirtualSolReserves: 30_000_000_000,
+  initialRealTokenReserves: 793_100_000_000_000,
+  tokenTotalSupply: 1_000_000_000_000_000,
+  feeBasisPoints: 95,
+  withdrawAuthority: "39azUYFWPz3VHgKCf3VChUwbpURdCHRxjWVowf5jUJjg" as Address,
+  enableMigrate: true,
+  poolMigrationFee: POOL_MIGRATION_FEE_LAMPORTS,
+  creatorFeeBasisPoints: 30,
+  feeRecipients: Array.from({ length: 7 }, (_, i) => label32(`devchain pump fee ${i}`)),
+  setCreatorAuthority: label32("devchain set creator"),
+  adminSetCreatorAuthority: label32("devchain admin set creator"),
+  createV2Enabled: true,
+  whitelistPda: label32("devchain pump whitelist"),
+  reservedFeeRecipient: label32("devchain pump reserved"),
+  mayhemModeEnabled: false,
+  reservedFeeRecipients: Array.from({ length: 7 }, (_, i) => label32(`devchain pump reserved ${i}`)),
+  isCashbackEnabled: false,
+  buybackFeeRecipients: Array.from({ length: 8 }, (_, i) => label32(`devchain pump buyback ${i}`)),
+  buybackBasisPoints: 0,
+  initialVirtualQuoteReserves: 30_000_000_000,
+  whitelistedQuoteMints: [WSOL_MINT_ADDRESS],
+  creatorFeeConfigurable: false,
+  maxConfigurableCreatorFeeBps: 100,
+  holderRewardClaimAuthority: label32("devchain holder reward"),
+  isHolderRewardEnabled: false,
+};
+
+const CREATE_POOL_ROLES = new Map<string, AccountRole>(
+  PUMPSWAP_IDL.instructions.find((i) => i.name === "create_pool")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole]),
+);
+const CREATE_ROLES = PUMPFUN_IDL.instructions.find((i) => i.name === "create")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole] as const);
+const METAPLEX_PROGRAM_ADDRESS = "metaqbxxUerdq28cj1RbAWkYQm3ybzjb6a8bt518x1s" as Address;
+
+export interface LaunchTokenOptions {
+  profile?: MintProfile;
+  baseReserve?: number;
+  quoteReserve?: number;
+  coinCreator?: Address;
+  fees?: PoolFees;
+}
+
+export interface LaunchedToken {
+  mint: Address;
+  pool: Address;
+  signature: string;
+  slot: number;
+  profile: MintProfile;
+  baseTokenProgram: Address;
+  coinCreator: Address;
+}
+
+export class Devchain {
+  readonly opts: Required<Omit<DevchainOptions, "marketEndTs">> & { marketEndTs: number };
+  readonly state = new ChainState();
+  readonly records: DevchainRecord[] = [];
+  /** Counters for tests and logs. */
+  readonly counters = { transactions: 0, migrations: 0, marketSwaps: 0, marketOrdersRejected: 0, rpcTransactions: 0, creates: 0 };
+  private readonly recordListeners = new Set<(r: DevchainRecord) => void>();
+  private readonly listeners = new Set<(u: ChainUpdate) => void>();
+  private readonly history: ChainUpdate[] = [];
+  private historyHead = 0;
+  /** Lowest slot still replayable. */
+  private firstRetainedSlot: number;
+  private seq = 0;
+  private serial: Promise<unknown> = Promise.resolve();
+  private _now: number;
+  private lastClosedSlot: number;
+  private slotTxIndex = 0;
+  private readonly rng: Rng;
+  private readonly market: Market | null;
+  private readonly stream: MarketStream | null;
+  private pending: MarketEvent | null = null;
+  private pendingToken: TokenMarket | null = null;
+  private readonly marketTokens = new Map<string, TokenMarket>();
+  private readonly createSchedule: { ts: number; launch: TokenLaunch }[] = [];
+  private launchAhead: Generator<TokenLaunch> | null;
+  private nextAhead: TokenLaunch | null = null;
+  private readonly createdTsByMint = new Map<string, number>();
+  private readonly blockhashes = new Map<string, number>();
+  private readonly committed = new Map<string, CommittedTx>();
+  private readonly statuses = new Map<string, { slot: number; err: unknown }>();
+  private readonly hookPrograms = new Set<Address>();
+  private apiCount = 0;
+
+  constructor(options: DevchainOptions) {
+    const defaults = { market: true, startTs: Date.UTC(2026, 0, 1), migrationsPerDay: 150, trackSeconds: 1800, idleStopSeconds: 300, days: 30, unsafeShare: 0.2, historySlots: 3_000, createLookaheadMs: 14 * DAY_MS };
+    this.opts = { ...defaults, ...options, marketEndTs: options.marketEndTs ?? Infinity };
+    this.rng = createRng(this.opts.seed).fork("devchain");
+    this._now = this.opts.startTs;
+    this.lastClosedSlot = slotAt(this._now) - 1;
+    this.firstRetainedSlot = slotAt(this._now);
+    this.installStaticAccounts();
+    this.rememberBlockhash(slotAt(this._now));
+    if (this.opts.market) {
+      this.market = new Market({ seed: this.opts.seed, startTs: this.opts.startTs, days: this.opts.days, migrationsPerDay: this.opts.migrationsPerDay, trackSeconds: this.opts.trackSeconds, idleStopSeconds: this.opts.idleStopSeconds });
+      this.stream = this.market.stream();
+      this.launchAhead = this.market.launches();
+      this.nextAhead = this.launchAhead.next().value ?? null;
+      this.pullPending();
+    } else {
+      this.market = null;
+      this.stream = null;
+      this.launchAhead = null;
+    }
+  }
+
+  /** Simulated Unix ms. */
+  get now(): number {
+    return this._now;
+  }
+
+  get slot(): number {
+    return slotAt(this._now);
+  }
+
+  /** Block height (slots since the anchor; every slot has a block here). */
+  blockHeight(slot = this.slot): number {
+    return slot - SLOT_ANCHOR + 1;
+  }
+
+  blockhashOf(slot: number): string {
+    return encodeBase58(createHash("sha256").update(`devchain:${this.opts.seed}:blockhash:${slot}`).digest());
+  }
+
+  latestBlockhash(): { blockhash: string; lastValidBlockHeight: number; slot: number } {
+    const slot = this.slot;
+    this.rememberBlockhash(slot);
+    return { blockhash: this.blockhashOf(slot), lastValidBlockHeight: this.blockHeight(slot) + 150, slot };
+  }
+
+  /** A blockhash from one of the last 150 slots. */
+  isBlockhashValid(blockhash: string): boolean {
+    const slot = this.blockhashes.get(blockhash);
+    return slot !== undefined && this.slot - slot <= 150;
+  }
+
+  private rememberBlockhash(slot: number): void {
+    if (this.blockhashes.size > 600) {
+      for (const [h, s] of this.blockhashes) if (this.slot - s > 300) this.blockhashes.delete(h);
+    }
+    this.blockhashes.set(this.blockhashOf(slot), slot);
+  }
+
+  // ---- subscribers and history ----
+
+  subscribe(listener: (u: ChainUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onRecord(listener: (r: DevchainRecord) => void): () => void {
+    this.recordListeners.add(listener);
+    return () => this.recordListeners.delete(listener);
+  }
+
+  /** Oldest slot a from_slot resume can start at. */
+  get oldestReplayableSlot(): number {
+    return this.firstRetainedSlot;
+  }
+
+  /** Updates with slot ≥ fromSlot still in history; null when that slot has been trimmed. */
+  replayFrom(fromSlot: number): ChainUpdate[] | null {
+    if (fromSlot < this.firstRetainedSlot) return null;
+    const out: ChainUpdate[] = [];
+    for (let i = this.historyHead; i < this.history.length; i++) if (this.history[i].slot >= fromSlot) out.push(this.history[i]);
+    return out;
+  }
+
+  private publish(u: ChainUpdate): void {
+    this.history.push(u);
+    const keepFrom = u.slot - this.opts.historySlots;
+    while (this.historyHead < this.history.length && this.history[this.historyHead].slot < keepFrom) {
+      this.firstRetainedSlot = Math.max(this.firstRetainedSlot, this.history[this.historyHead].slot + 1);
+      this.historyHead++;
+    }
+    if (this.historyHead > 4096 && this.historyHead * 2 > this.history.length) {
+      this.history.splice(0, this.historyHead);
+      this.historyHead = 0;
+    }
+    for (const l of this.listeners) l(u);
+  }
+
+  private addRecord(r: DevchainRecord): void {
+    this.records.push(r);
+    for (const l of this.recordListeners) l(r);
+  }
+
+  /** Emits the slot updates of every slot that ended before `slot`. */
+  private closeSlotsBefore(slot: number): void {
+    while (this.lastClosedSlot < slot - 1) {
+      const s = ++this.lastClosedSlot;
+      this.publish({ kind: "slot", seq: ++this.seq, slot: s, createdAtMs: slotStartMs(s + 1) });
+      this.rememberBlockhash(s + 1);
+      this.slotTxIndex = 0;
+    }
+  }
+
+  private emitTransaction(info: SubscribeUpdateTransactionInfo, keys: readonly Address[], ts: number, err: unknown): number {
+    const slot = slotAt(ts);
+    this.closeSlotsBefore(slot);
+    info.index = String(this.slotTxIndex++);
+    const sig = encodeBase58(info.signature);
+    this.committed.set(sig, { slot, createdAtMs: ts, info, err });
+    this.statuses.set(sig, { slot, err });
+    if (this.committed.size > STATUS_LIMIT) {
+      const first = this.committed.keys().next().value!;
+      this.committed.delete(first);
+      this.statuses.delete(first);
+    }
+    this.counters.transactions++;
+    this.publish({ kind: "transaction", seq: ++this.seq, slot, createdAtMs: ts, info, keys: new Set(keys), failed: err != null });
+    return slot;
+  }
+
+  // ---- serialisation ----
+
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.serial.then(fn, fn);
+    this.serial = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Moves simulated time to `ts`, executing the model's events up to it and closing slots. */
+  advanceTo(ts: number): Promise<void> {
+    return this.run(async () => {
+      if (ts < this._now) return;
+      for (;;) {
+        this.scheduleCreates(ts);
+        const createTs = this.createSchedule.length > 0 ? this.createSchedule[0].ts : Infinity;
+        const marketTs = this.pending && this.pending.ts < this.opts.marketEndTs ? this.pending.ts : Infinity;
+        const nextTs = Math.min(createTs, marketTs);
+        if (nextTs > ts) break;
+        this._now = Math.max(this._now, nextTs);
+        if (createTs <= marketTs) await this.emitCreate(this.createSchedule.shift()!.launch);
+        else {
+          const ev = this.pending!;
+          const tok = this.pendingToken!;
+          await this.handleMarketEvent(ev, tok);
+          this.pullPending();
+        }
+      }
+      this._now = ts;
+      this.closeSlotsBefore(slotAt(ts));
+    });
+  }
+
+  private pullPending(): void {
+    this.pending = this.stream!.next();
+    this.pendingToken = this.stream!.current;
+  }
+
+  // ---- static accounts ----
+
+  private installStaticAccounts(): void {
+    const raw = this.state.raw;
+    raw.set(PUMPSWAP_GLOBAL_CONFIG_ADDRESS, { owner: PUMPSWAP_PROGRAM_ADDRESS, data: encodeGlobalConfig(DEVCHAIN_GLOBAL_CONFIG), lamports: 10_000_000 });
+    raw.set(PUMPSWAP_FEE_CONFIG_ADDRESS, { owner: PUMP_FEE_PROGRAM_ADDRESS, data: encodeFeeConfig(DEVCHAIN_FEE_CONFIG), lamports: 30_000_000 });
+    raw.set(PUMPFUN_GLOBAL_ADDRESS, { owner: PUMPFUN_PROGRAM_ADDRESS, data: encodePumpFunGlobal(PUMPFUN_GLOBAL), lamports: 10_000_000 });
+    for (const p of [PUMPSWAP_PROGRAM_ADDRESS, PUMPFUN_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMP_FEE_PROGRAM_ADDRESS]) {
+      raw.set(p, { owner: "BPFLoaderUpgradeab1e11111111111111111111111" as Address, data: new Uint8Array(36), lamports: 1_141_440, executable: true });
+    }
+    raw.set(WSOL_MINT_ADDRESS, { owner: TOKEN_PROGRAM_ADDRESS, data: encodeMint({ mintAuthority: null, supply: 0n, decimals: 9, isInitialized: true, freezeAuthority: null, extensions: [] }), lamports: MINT_RENT_LAMPORTS });
+  }
+
+  private env(ts: number): ExecEnv {
+    return {
+      timestampS: Math.floor(ts / 1000),
+      protocolFeeRecipientFor: () => DEVCHAIN_GLOBAL_CONFIG.protocolFeeRecipients[0],
+      hookProgramExists: (p) => this.hookPrograms.has(p),
+    };
+  }
+
+  // ---- token creation (Pump.fun create) ----
+
+  private scheduleCreates(untilTs: number): void {
+    if (!this.launchAhead) return;
+    while (this.nextAhead && this.nextAhead.ts <= untilTs + this.opts.createLookaheadMs) {
+      const l = this.nextAhead;
+      if (l.tokenCreatedTs >= this.opts.startTs) {
+        const item = { ts: l.tokenCreatedTs, launch: l };
+        let i = this.createSchedule.length;
+        while (i > 0 && this.createSchedule[i - 1].ts > item.ts) i--;
+        this.createSchedule.splice(i, 0, item);
+      }
+      this.nextAhead = this.launchAhead.next().value ?? null;
+    }
+  }
+
+  private mintProfileOf(launch: TokenLaunch): MintProfile {
+    const r = createRng(this.opts.seed).fork(`devchain:mint:${launch.index}`);
+    if (!r.chance(this.opts.unsafeShare)) return "safe";
+    const unsafe = MINT_PROFILES.filter((p) => p !== "safe" && p !== "safe_token2022");
+    return unsafe[r.int(unsafe.length)];
+  }
+
+  private async emitCreate(launch: TokenLaunch): Promise<void> {
+    const ts = launch.tokenCreatedTs;
+    const profile = this.mintProfileOf(launch);
+    const tokenProgram = profile === "safe" || profile === "mint_authority" || profile === "freeze_authority" ? TOKEN_PROGRAM_ADDRESS : TOKEN_2022_PROGRAM_ADDRESS;
+    const mint = launch.mint as Address;
+    const user = launch.creator as Address;
+    const enc = getAddressEncoder();
+    const [[mintAuthority], [bondingCurve], [metadata]] = await Promise.all([
+      getProgramDerivedAddress({ programAddress: PUMPFUN_PROGRAM_ADDRESS, seeds: ["mint-authority"] }),
+      findBondingCurvePda(mint),
+      getProgramDerivedAddress({ programAddress: METAPLEX_PROGRAM_ADDRESS, seeds: ["metadata", enc.encode(METAPLEX_PROGRAM_ADDRESS), enc.encode(mint)] }),
+    ]);
+    const associatedBondingCurve = await associatedTokenAddress(bondingCurve, mint, tokenProgram);
+    const named: Record<string, Address> = {
+      mint,
+      mint_authority: mintAuthority,
+      bonding_curve: bondingCurve,
+      associated_bonding_curve: associatedBondingCurve,
+      global: PUMPFUN_GLOBAL_ADDRESS,
+      mpl_token_metadata: METAPLEX_PROGRAM_ADDRESS,
+      metadata,
+      user,
+      system_program: SYSTEM_PROGRAM_ADDRESS,
+      token_program: TOKEN_PROGRAM_ADDRESS,
+      associated_token_program: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+      rent: RENT_SYSVAR_ADDRESS,
+      event_authority: PUMPFUN_EVENT_AUTHORITY_ADDRESS,
+      program: PUMPFUN_PROGRAM_ADDRESS,
+    };
+    const name = `Sim ${launch.index}`;
+    const symbol = `SIM${launch.index}`;
+    const uri = `https://example.invalid/${launch.index}.json`;
+    const ix: SimInstruction = {
+      programAddress: PUMPFUN_PROGRAM_ADDRESS,
+      accounts: CREATE_ROLES.map(([n, role]) => ({ address: named[n], role })),
+      data: pumpFunCodecs.create.encode({ name, symbol, uri, creator: user }),
+    };
+    const timestampS = Math.floor(ts / 1000);
+    const event: EventTypes["CreateEvent"] = {
+      name,
+      symbol,
+      uri,
+      mint,
+      bondingCurve,
+      user,
+      creator: user,
+      timestamp: timestampS,
+      virtualTokenReserves: PUMPFUN_GLOBAL.initialVirtualTokenReserves,
+      virtualSolReserves: PUMPFUN_GLOBAL.initialVirtualSolReserves,
+      realTokenReserves: PUMPFUN_GLOBAL.initialRealTokenReserves,
+      tokenTotalSupply: PUMPFUN_GLOBAL.tokenTotalSupply,
+      tokenProgram,
+      isMayhemMode: false,
+      isCashbackEnabled: false,
+      quoteMint: SYSTEM_PROGRAM_ADDRESS,
+      virtualQuoteReserves: PUMPFUN_GLOBAL.initialVirtualQuoteReserves,
+      creatorFeeBps: 0,
+      isHolderReward: false,
+    };
+    const cpi = eventCpiInstruction("CreateEvent", event);
+    const logs = [
+      `Program ${PUMPFUN_PROGRAM_ADDRESS} invoke [1]`,
+      "Program log: Instruction: Create",
+      eventLogLine("CreateEvent", event),
+      `Program ${PUMPFUN_PROGRAM_ADDRESS} invoke [2]`,
+      `Program ${PUMPFUN_PROGRAM_ADDRESS} consumed 2003 of 150000 compute units`,
+      `Program ${PUMPFUN_PROGRAM_ADDRESS} success`,
+      `Program ${PUMPFUN_PROGRAM_ADDRESS} consumed 118000 of 250000 compute units`,
+      `Program ${PUMPFUN_PROGRAM_ADDRESS} success`,
+    ];
+    const sig = decodeBase58(randomSignature(createRng(this.opts.seed).fork(`devchain:create:${launch.index}`)));
+    const { info, keys } = buildTransactionInfo({
+      signature: sig,
+      feePayer: user,
+      outer: [ix],
+      inner: [{ index: 0, instructions: [{ ix: { programAddress: cpi.programAddress, accounts: cpi.accounts, data: cpi.data }, stackHeight: 2 }] }],
+      logs,
+      recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ts))),
+      index: 0,
+      fee: SIGNATURE_FEE_LAMPORTS,
+      err: null,
+      computeUnits: 118_000,
+    });
+    const slot = this.emitTransaction(info, keys, ts, null);
+    this.counters.creates++;
+    const createdTs = timestampS * 1000;
+    this.createdTsByMint.set(mint, createdTs);
+    this.addRecord({ type: "create", ts, slot, sig: encodeBase58(sig), mint, token_created_ts: createdTs });
+  }
+
+  // ---- migrations ----
+
+  private async migrate(m: {
+    mint: Address;
+    coinCreator: Address;
+    signature: Uint8Array;
+    ts: number;
+    baseReserve: number;
+    quoteReserve: number;
+    fees: PoolFees;
+    profile: MintProfile;
+    source: RecordSource;
+  }): Promise<LaunchedToken> {
+    const { mint, coinCreator, ts } = m;
+    const simMint = makeMint(mint, m.profile, { supply: TOKEN_SUPPLY, decimals: 6, authority: coinCreator, hookProgram: label32(`devchain hook ${mint}`) });
+    const migrateIx = await buildMigrateInstruction({ mint, user: MIGRATION_KEEPER_ADDRESS, mintTokenProgram: simMint.program });
+    const named = parseMigrateInstruction(migrateIx)!.accounts;
+    const [, poolBump] = await findCanonicalPoolPda(mint);
+    const pool = named.pool;
+    const lpSupply = BigInt(Math.floor(Math.sqrt(m.baseReserve) * Math.sqrt(m.quoteReserve)));
+    const account: PoolAccount = {
+      poolBump,
+      index: 0,
+      creator: named.pool_authority,
+      baseMint: mint,
+      quoteMint: WSOL_MINT_ADDRESS,
+      lpMint: named.lp_mint,
+      poolBaseTokenAccount: named.pool_base_token_account,
+      poolQuoteTokenAccount: named.pool_quote_token_account,
+      lpSupply,
+      coinCreator,
+      isMayhemMode: false,
+      isCashbackCoin: false,
+      virtualQuoteReserves: 0,
+      creatorFeeBps: m.fees.creatorFeeBps,
+      canEditCreatorFee: false,
+    };
+    // Ledger: mint, pool, vaults, LP mint, completed bonding curve.
+    const st = this.state;
+    st.mints.set(mint, simMint);
+    const simPool: SimPool = { address: pool, account, mint, baseVault: account.poolBaseTokenAccount, quoteVault: account.poolQuoteTokenAccount, fees: { ...m.fees }, baseTokenProgram: simMint.program, coinCreator, migratedTs: ts, holders: new Map() };
+    st.pools.set(pool, simPool);
+    st.poolsByMint.set(mint, simPool);
+    st.raw.set(pool, { owner: PUMPSWAP_PROGRAM_ADDRESS, data: encodePool(account), lamports: 4_000_000 });
+    st.tokenAccounts.set(account.poolBaseTokenAccount, { address: account.poolBaseTokenAccount, mint, owner: pool, amount: m.baseReserve, state: TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
+    st.tokenAccounts.set(account.poolQuoteTokenAccount, { address: account.poolQuoteTokenAccount, mint: WSOL_MINT_ADDRESS, owner: pool, amount: m.quoteReserve, state: TokenAccountStateCode.Initialized, isNative: true, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS + m.quoteReserve, program: TOKEN_PROGRAM_ADDRESS });
+    st.raw.set(named.lp_mint, { owner: TOKEN_2022_PROGRAM_ADDRESS, data: encodeMint({ mintAuthority: pool, supply: lpSupply, decimals: 9, isInitialized: true, freezeAuthority: null, extensions: [] }), lamports: MINT_RENT_LAMPORTS });
+    st.raw.set(named.bonding_curve, {
+      owner: PUMPFUN_PROGRAM_ADDRESS,
+      data: encodeBondingCurve({ virtualTokenReserves: 0, virtualQuoteReserves: 0, realTokenReserves: 0, realQuoteReserves: 0, tokenTotalSupply: TOKEN_SUPPLY, complete: true, creator: coinCreator, isMayhemMode: false, isCashbackCoin: false, quoteMint: SYSTEM_PROGRAM_ADDRESS, creatorFeeBps: 0, canEditCreatorFee: false, isHolderReward: false }),
+      lamports: 1_500_000,
+    });
+    // Holders: the curve's buyers hold what the pool does not; the creator's bag is unknown, so
+    // they appear as one aggregate "curve holders" entry until they trade.
+    simPool.holders.set(CURVE_HOLDERS, TOKEN_SUPPLY - m.baseReserve);
+
+    // create_pool CPI with its accounts named as Pump.fun passes them.
+    const cpNamed: Record<string, Address> = {
+      pool,
+      global_config: named.amm_global_config,
+      creator: named.pool_authority,
+      base_mint: mint,
+      quote_mint: WSOL_MINT_ADDRESS,
+      lp_mint: named.lp_mint,
+      user_base_token_account: named.pool_authority_mint_account,
+      user_quote_token_account: named.pool_authority_wsol_account,
+      user_pool_token_account: named.user_pool_token_account,
+      pool_base_token_account: named.pool_base_token_account,
+      pool_quote_token_account: named.pool_quote_token_account,
+      system_program: SYSTEM_PROGRAM_ADDRESS,
+      token_2022_program: TOKEN_2022_PROGRAM_ADDRESS,
+      base_token_program: simMint.program,
+      quote_token_program: TOKEN_PROGRAM_ADDRESS,
+      associated_token_program: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+      event_authority: PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
+      program: PUMPSWAP_PROGRAM_ADDRESS,
+    };
+    const createPoolIx: SimInstruction = {
+      programAddress: PUMPSWAP_PROGRAM_ADDRESS,
+      accounts: [...CREATE_POOL_ROLES].map(([n, role]) => ({ address: cpNamed[n], role: role === AccountRole.WRITABLE_SIGNER || role === AccountRole.READONLY_SIGNER ? AccountRole.WRITABLE : role })),
+      data: pumpSwapCodecs.createPool.encode({ index: 0, baseAmountIn: m.baseReserve, quoteAmountIn: m.quoteReserve, coinCreator, isMayhemMode: false, isCashbackCoin: false, creatorFeeBps: m.fees.creatorFeeBps, canEditCreatorFee: false }),
+    };
+    const timestampS = Math.floor(ts / 1000);
+    const createPoolEvent: EventTypes["CreatePoolEvent"] = {
+      timestamp: timestampS,
+      index: 0,
+      creator: named.pool_authority,
+      baseMint: mint,
+      quoteMint: WSOL_MINT_ADDRESS,
+      baseMintDecimals: 6,
+      quoteMintDecimals: 9,
+      baseAmountIn: m.baseReserve,
+      quoteAmountIn: m.quoteReserve,
+      poolBaseAmount: m.baseReserve,
+      poolQuoteAmount: m.quoteReserve,
+      minimumLiquidity: 100,
+      initialLiquidity: Number(lpSupply),
+      lpTokenAmountOut: Number(lpSupply) - 100,
+      poolBump,
+      pool,
+      lpMint: named.lp_mint,
+      userBaseTokenAccount: named.pool_authority_mint_account,
+      userQuoteTokenAccount: named.pool_authority_wsol_account,
+      coinCreator,
+      isMayhemMode: false,
+      creatorFeeBps: m.fees.creatorFeeBps,
+      canEditCreatorFee: false,
+    };
+    const completeEvent: EventTypes["CompletePumpAmmMigrationEvent"] = {
+      user: MIGRATION_KEEPER_ADDRESS,
+      mint,
+      mintAmount: m.baseReserve,
+      solAmount: m.quoteReserve,
+      poolMigrationFee: POOL_MIGRATION_FEE_LAMPORTS,
+      bondingCurve: named.bonding_curve,
+      timestamp: timestampS,
+      pool,
+      quoteMint: WSOL_MINT_ADDRESS,
+    };
+    const cpiPool = eventCpiInstruction("CreatePoolEvent", createPoolEvent);
+    const cpiComplete = eventCpiInstruction("CompletePumpAmmMigrationEvent", completeEvent);
+    const P = PUMPFUN_PROGRAM_ADDRESS;
+    const A = PUMPSWAP_PROGRAM_ADDRESS;
+    const logs = [
+      `Program ComputeBudget111111111111111111111111111111 invoke [1]`,
+      `Program ComputeBudget111111111111111111111111111111 success`,
+      `Program ${P} invoke [1]`,
+      "Program log: Instruction: Migrate",
+      `Program ${A} invoke [2]`,
+      "Program log: Instruction: CreatePool",
+      eventLogLine("CreatePoolEvent", createPoolEvent),
+      `Program ${A} invoke [3]`,
+      `Program ${A} consumed 2003 of 120000 compute units`,
+      `Program ${A} success`,
+      `Program ${A} consumed 98000 of 220000 compute units`,
+      `Program ${A} success`,
+      eventLogLine("CompletePumpAmmMigrationEvent", completeEvent),
+      `Program ${P} invoke [2]`,
+      `Program ${P} consumed 2003 of 100000 compute units`,
+      `Program ${P} success`,
+      `Program ${P} consumed 160000 of 398000 compute units`,
+      `Program ${P} success`,
+    ];
+    const computeIx = computeUnitLimitIx(400_000);
+    const outer: SimInstruction[] = [computeIx, { programAddress: migrateIx.programAddress, accounts: migrateIx.accounts, data: migrateIx.data }];
+    const inner: SimInnerGroup[] = [
+      {
+        index: 1,
+        instructions: [
+          { ix: createPoolIx, stackHeight: 2 },
+          { ix: { programAddress: cpiPool.programAddress, accounts: cpiPool.accounts, data: cpiPool.data }, stackHeight: 3 },
+          { ix: { programAddress: cpiComplete.programAddress, accounts: cpiComplete.accounts, data: cpiComplete.data }, stackHeight: 2 },
+        ],
+      },
+    ];
+    const { info, keys } = buildTransactionInfo({ signature: m.signature, feePayer: MIGRATION_KEEPER_ADDRESS, outer, inner, logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS, err: null, computeUnits: 160_150 });
+    const slot = this.emitTransaction(info, keys, ts, null);
+    this.counters.migrations++;
+    const sig = encodeBase58(m.signature);
+    const rec: MigrationRecord = {
+      type: "migration",
+      ts,
+      slot,
+      sig,
+      mint,
+      pool,
+      creator: coinCreator,
+      base_reserve: m.baseReserve,
+      quote_reserve: m.quoteReserve,
+      base_decimals: 6,
+      lp_fee_bps: m.fees.lpFeeBps,
+      protocol_fee_bps: m.fees.protocolFeeBps,
+      creator_fee_bps: m.fees.creatorFeeBps,
+      mint_profile: m.profile,
+      source: m.source,
+    };
+    const created = this.createdTsByMint.get(mint);
+    if (created !== undefined) rec.token_created_ts = created;
+    this.addRecord(rec);
+    return { mint, pool, signature: sig, slot, profile: m.profile, baseTokenProgram: simMint.program, coinCreator };
+  }
+
+  // ---- market flow ----
+
+  private async handleMarketEvent(ev: MarketEvent, tok: TokenMarket): Promise<void> {
+    switch (ev.kind) {
+      case "migration": {
+        const l = ev.launch;
+        this.marketTokens.set(l.mint, tok);
+        await this.migrate({ mint: l.mint as Address, coinCreator: l.creator as Address, signature: decodeBase58(l.sig), ts: ev.ts, baseReserve: l.baseReserve, quoteReserve: l.quoteReserve, fees: l.fees, profile: this.mintProfileOf(l), source: "market" });
+        return;
+      }
+      case "swap": {
+        const pool = this.state.poolsByMint.get(ev.mint as Address);
+        if (!pool) return;
+        const user = ev.user as Address;
+        const ix = await this.swapInstruction(pool, user, ev.ix, ev.arg1, ev.arg2);
+        const parsed = parseSwapInstruction(ix)!;
+        const txn = new StateTxn(this.state);
+        const env = this.env(ev.ts);
+        let res;
+        try {
+          res = await applySwap(txn, pool, { ix: ev.ix, arg1: ev.arg1, arg2: ev.arg2 }, { user, userBaseTokenAccount: parsed.accounts.user_base_token_account, userQuoteTokenAccount: parsed.accounts.user_quote_token_account, moveUserBalances: false }, env, (kind) => {
+            throw new InstructionFailure(2, kind, []);
+          });
+        } catch (err) {
+          if (!(err instanceof InstructionFailure)) throw err;
+          // The model priced this order on reserves that a received transaction has since moved.
+          this.counters.marketOrdersRejected++;
+          const r = this.state.reserves(pool);
+          tok.syncReserves(r.baseReserve, r.quoteReserve, ev.ts);
+          return;
+        }
+        txn.commit();
+        const outer = [computeUnitLimitIx(120_000), computeUnitPriceIx(250_000), ix];
+        const logs = [
+          `Program ComputeBudget111111111111111111111111111111 invoke [1]`,
+          `Program ComputeBudget111111111111111111111111111111 success`,
+          `Program ComputeBudget111111111111111111111111111111 invoke [1]`,
+          `Program ComputeBudget111111111111111111111111111111 success`,
+          `Program ${PUMPSWAP_PROGRAM_ADDRESS} invoke [1]`,
+          `Program log: Instruction: ${ev.ix === "buy" ? "Buy" : ev.ix === "sell" ? "Sell" : "BuyExactQuoteIn"}`,
+          ...res.logs,
+          `Program ${PUMPSWAP_PROGRAM_ADDRESS} consumed 45000 of 120000 compute units`,
+          `Program ${PUMPSWAP_PROGRAM_ADDRESS} success`,
+        ];
+        const signature = decodeBase58(ev.sig);
+        const { info, keys } = buildTransactionInfo({ signature, feePayer: user, outer, inner: [{ index: 2, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) }], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ev.ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS + 30_000, err: null, computeUnits: 45_300 });
+        const slot = this.emitTransaction(info, keys, ev.ts, null);
+        this.counters.marketSwaps++;
+        this.applyHolders(res.effect);
+        this.recordFlow(res.effect, ev.ts, slot, ev.sig, "market");
+        tok.syncReserves(res.effect.baseReserveAfter, res.effect.quoteReserveAfter, ev.ts);
+        return;
+      }
+      case "tick": {
+        const pool = this.state.poolsByMint.get(ev.mint as Address);
+        if (!pool) return;
+        const r = this.state.reserves(pool);
+        this.addRecord({ type: "tick", ts: ev.ts, slot: ev.slot, mint: ev.mint, pool: pool.address, base_reserve: r.baseReserve, quote_reserve: r.quoteReserve });
+        return;
+      }
+    }
+  }
+
+  private async swapInstruction(pool: SimPool, user: Address, ix: "buy" | "buy_exact_quote_in" | "sell", arg1: number, arg2: number) {
+    const input = {
+      pool: pool.address,
+      poolState: pool.account,
+      user,
+      baseTokenProgram: pool.baseTokenProgram,
+      protocolFeeRecipient: DEVCHAIN_GLOBAL_CONFIG.protocolFeeRecipients[0],
+      buybackFeeRecipient: DEVCHAIN_GLOBAL_CONFIG.buybackFeeRecipients[0],
+    };
+    if (ix === "buy") return buildBuyInstruction({ ...input, baseAmountOut: arg1, maxQuoteAmountIn: arg2 });
+    if (ix === "buy_exact_quote_in") return buildBuyExactQuoteInInstruction({ ...input, spendableQuoteIn: arg1, minBaseAmountOut: arg2 });
+    return buildSellInstruction({ ...input, baseAmountIn: arg1, minQuoteAmountOut: arg2 });
+  }
+
+  private applyHolders(e: SwapEffect): void {
+    const h = e.pool.holders;
+    if (e.side === "buy") h.set(e.user, (h.get(e.user) ?? 0) + e.base);
+    else {
+      const held = h.get(e.user) ?? 0;
+      const fromUser = Math.min(held, e.base);
+      if (fromUser > 0) h.set(e.user, held - fromUser);
+      // Tokens a seller never bought on the pool came from the bonding curve.
+      if (e.base > fromUser) h.set(CURVE_HOLDERS, Math.max(0, (h.get(CURVE_HOLDERS) ?? 0) - (e.base - fromUser)));
+    }
+  }
+
+  private recordFlow(e: SwapEffect, ts: number, slot: number, sig: string, source: RecordSource): void {
+    const r: FlowRecord = { type: "flow", ts, slot, sig, mint: e.pool.mint, pool: e.pool.address, side: e.side, user: e.user, base: e.base, quote: e.quote, base_reserve: e.baseReserveAfter, quote_reserve: e.quoteReserveAfter, source };
+    this.addRecord(r);
+  }
+
+  // ---- test / operator API ----
+
+  /** Creates a token with a freshly migrated pool right now (streamed like a market migration). */
+  launchToken(opts: LaunchTokenOptions = {}): Promise<LaunchedToken> {
+    return this.run(async () => {
+      const n = this.apiCount++;
+      const r = createRng(this.opts.seed).fork(`devchain:api:${n}`);
+      const mint = randomAddress(r) as Address;
+      const ts = this._now;
+      return this.migrate({
+        mint,
+        coinCreator: opts.coinCreator ?? (randomAddress(r) as Address),
+        signature: decodeBase58(randomSignature(r)),
+        ts,
+        baseReserve: opts.baseReserve ?? 206_900_000_000_000,
+        quoteReserve: opts.quoteReserve ?? 84_990_359_055,
+        fees: opts.fees ?? { lpFeeBps: 2, protocolFeeBps: 93, creatorFeeBps: 30 },
+        profile: opts.profile ?? "safe",
+        source: "api",
+      });
+    });
+  }
+
+  /** Credits lamports to a wallet (requestAirdrop). */
+  airdrop(owner: Address, lamports: number): string {
+    this.state.lamports.set(owner, (this.state.lamports.get(owner) ?? 0) + lamports);
+    return encodeBase58(createHash("sha512").update(`airdrop:${owner}:${lamports}:${this.seq++}`).digest());
+  }
+
+  /** Gives `owner` an initialised token account (its ATA) holding `amount` of `mint`. */
+  async fundTokenAccount(owner: Address, mint: Address, amount: number): Promise<Address> {
+    const simMint = this.state.mints.get(mint);
+    const program = mint === WSOL_MINT_ADDRESS ? TOKEN_PROGRAM_ADDRESS : simMint?.program;
+    if (!program) throw new Error(`unknown mint ${mint}`);
+    const ata = await associatedTokenAddress(owner, mint, program);
+    const existing = this.state.tokenAccounts.get(ata);
+    const isNative = mint === WSOL_MINT_ADDRESS;
+    const amountNow = (existing?.amount ?? 0) + amount;
+    this.state.tokenAccounts.set(ata, {
+      address: ata,
+      mint,
+      owner,
+      amount: amountNow,
+      state: existing?.state ?? (simMint?.profile === "default_frozen" ? TokenAccountStateCode.Frozen : TokenAccountStateCode.Initialized),
+      isNative,
+      lamports: TOKEN_ACCOUNT_RENT_LAMPORTS + (isNative ? amountNow : 0),
+      program,
+    });
+    const pool = this.state.poolsByMint.get(mint);
+    if (pool) pool.holders.set(owner, (pool.holders.get(owner) ?? 0) + amount);
+    return ata;
+  }
+
+  // ---- received transactions ----
+
+  /**
+   * sendTransaction (commit) / simulateTransaction (dry run): decode, verify signatures, check
+   * the blockhash, execute, and when committing, stream the result. Throws RpcError with
+   * Solana's JSON-RPC codes for what the node would reject before execution.
+   */
+  submitTransaction(wire: Uint8Array, opts: { commit: boolean; sigVerify?: boolean; replaceRecentBlockhash?: boolean; skipPreflight?: boolean }): Promise<SubmitResult> {
+    return this.run(async () => {
+      let tx: DecodedWireTransaction;
+      try {
+        tx = decodeWireTransaction(wire);
+      } catch (err) {
+        throw new RpcError(-32602, `invalid transaction: ${(err as WireError).message}`);
+      }
+      if (opts.sigVerify !== false && !(await verifyWireSignatures(tx))) {
+        throw new RpcError(-32003, "Transaction signature verification failure");
+      }
+      if (!opts.replaceRecentBlockhash && !this.isBlockhashValid(tx.recentBlockhash)) {
+        if (opts.commit && !opts.skipPreflight) throw new RpcError(-32002, "Transaction simulation failed: Blockhash not found", { err: "BlockhashNotFound", logs: [], accounts: null, unitsConsumed: 0, returnData: null });
+        return { signature: tx.signature, err: "BlockhashNotFound", logs: [], unitsConsumed: 0, slot: this.slot };
+      }
+      if (opts.commit && this.statuses.has(tx.signature)) throw new RpcError(-32002, "Transaction simulation failed: This transaction has already been processed", { err: "AlreadyProcessed", logs: [] });
+      const ts = this._now;
+      const txn = new StateTxn(this.state);
+      const fee = SIGNATURE_FEE_LAMPORTS * tx.signatures.length;
+      const payerBalance = txn.getLamports(tx.feePayer);
+      if (payerBalance < fee) {
+        if (opts.commit && !opts.skipPreflight) throw new RpcError(-32002, "Transaction simulation failed: Attempt to debit an account but found no record of a prior credit.", { err: "AccountNotFound", logs: [] });
+        return { signature: tx.signature, err: "AccountNotFound", logs: [], unitsConsumed: 0, slot: this.slot };
+      }
+      txn.setLamports(tx.feePayer, payerBalance - fee);
+      let out;
+      try {
+        out = await executeInstructions(txn, tx.instructions, tx.signers, this.env(ts));
+      } catch (err) {
+        if (!(err instanceof InstructionFailure)) throw err;
+        const txErr = err.transactionError;
+        if (opts.commit && !opts.skipPreflight) {
+          throw new RpcError(-32002, `Transaction simulation failed: Error processing Instruction ${err.index}: ${err.message}`, { err: txErr, logs: err.logs, accounts: null, unitsConsumed: 0, returnData: null });
+        }
+        if (opts.commit) {
+          // Landed but failed: the fee is charged and the failure is on record (and filtered from
+          // streams that ask for failed: false).
+          this.state.lamports.set(tx.feePayer, payerBalance - fee);
+          const { info, keys } = buildTransactionInfo({ signature: tx.signatures[0].bytes!, feePayer: tx.feePayer, outer: tx.instructions, inner: [], logs: err.logs, recentBlockhash: decodeBase58(tx.recentBlockhash), index: 0, fee, err: txErr, computeUnits: 0, otherSignatures: tx.signatures.slice(1).map((s) => s.bytes!) });
+          this.emitTransaction(info, keys, ts, txErr);
+        }
+        return { signature: tx.signature, err: txErr, logs: err.logs, unitsConsumed: 0, slot: this.slot };
+      }
+      if (!opts.commit) return { signature: tx.signature, err: null, logs: out.logs, unitsConsumed: out.computeUnits, slot: this.slot };
+      txn.commit();
+      const { info, keys } = buildTransactionInfo({
+        signature: tx.signatures[0].bytes!,
+        feePayer: tx.feePayer,
+        outer: tx.instructions,
+        inner: out.inner,
+        logs: out.logs,
+        recentBlockhash: decodeBase58(tx.recentBlockhash),
+        index: 0,
+        fee,
+        err: null,
+        computeUnits: out.computeUnits,
+        otherSignatures: tx.signatures.slice(1).map((s) => s.bytes!),
+      });
+      const slot = this.emitTransaction(info, keys, ts, null);
+      this.counters.rpcTransactions++;
+      for (const e of out.swaps) {
+        this.applyHolders(e);
+        this.recordFlow(e, ts, slot, tx.signature, "rpc");
+        this.marketTokens.get(e.pool.mint)?.syncReserves(e.baseReserveAfter, e.quoteReserveAfter, ts);
+      }
+      return { signature: tx.signature, err: null, logs: out.logs, unitsConsumed: out.computeUnits, slot };
+    });
+  }
+
+  signatureStatus(signature: string): { slot: number; err: unknown } | null {
+    return this.statuses.get(signature) ?? null;
+  }
+
+  committedTransaction(signature: string): CommittedTx | null {
+    return this.committed.get(signature) ?? null;
+  }
+
+  // ---- account reads (JSON-RPC) ----
+
+  getAccount(address: Address): { owner: Address; data: Uint8Array; lamports: number; executable: boolean } | null {
+    const st = this.state;
+    const token = st.tokenAccounts.get(address);
+    if (token) return { owner: token.program, data: encodeTokenAccountCached(token), lamports: token.lamports, executable: false };
+    const mint = st.mints.get(address);
+    if (mint) return { owner: mint.program, data: mint.data, lamports: MINT_RENT_LAMPORTS, executable: false };
+    const raw = st.raw.get(address);
+    if (raw) return { owner: raw.owner, data: raw.data, lamports: raw.lamports, executable: raw.executable ?? false };
+    const lamports = st.lamports.get(address);
+    if (lamports !== undefined) return { owner: SYSTEM_PROGRAM_ADDRESS, data: new Uint8Array(), lamports, executable: false };
+    return null;
+  }
+
+  /** Largest holders of a mint, as token accounts (ATAs of the owners), largest first. */
+  async tokenLargestAccounts(mint: Address, limit = 20): Promise<{ address: Address; amount: number }[]> {
+    const pool = this.state.poolsByMint.get(mint);
+    const simMint = this.state.mints.get(mint);
+    if (!pool || !simMint) return [];
+    const entries: [string, number][] = [[pool.address, this.state.tokenAccounts.get(pool.baseVault)?.amount ?? 0], ...pool.holders];
+    entries.sort((a, b) => b[1] - a[1]);
+    const top = entries.filter(([, amt]) => amt > 0).slice(0, limit);
+    return Promise.all(
+      top.map(async ([owner, amount]) => ({
+        address: owner === pool.address ? pool.baseVault : owner === CURVE_HOLDERS ? (label32(`devchain curve holders ${mint}`) as Address) : await associatedTokenAddress(owner as Address, mint, simMint.program),
+        amount,
+      })),
+    );
+  }
+
+  /** Registers a program as deployed (a transfer-hook program, so hooked transfers can pass). */
+  deployProgram(program: Address): void {
+    this.hookPrograms.add(program);
+    this.state.raw.set(program, { owner: "BPFLoaderUpgradeab1e11111111111111111111111" as Address, data: new Uint8Array(36), lamports: 1_141_440, executable: true });
+  }
+}
+
+/** Holder key for bonding-curve buyers who have not traded on the pool. */
+const CURVE_HOLDERS = "curve-holders";
+
+const tokenDataCache = new WeakMap<object, Uint8Array>();
+/** Token accounts are replaced, never mutated, on change: their bytes can be cached per object. */
+function encodeTokenAccountCached(t: TokenAccount): Uint8Array {
+  let d = tokenDataCache.get(t);
+  if (!d) {
+    d = encodeTokenAccount(t);
+    tokenDataCache.set(t, d);
+  }
+  return d;
+}
+
+function computeUnitLimitIx(units: number): SimInstruction {
+  const data = new Uint8Array(5);
+  data[0] = 2;
+  new DataView(data.buffer).setUint32(1, units, true);
+  return { programAddress: "ComputeBudget111111111111111111111111111111" as Address, accounts: [], data };
+}
+
+function computeUnitPriceIx(microLamports: number): SimInstruction {
+  const data = new Uint8Array(9);
+  data[0] = 3;
+  new DataView(data.buffer).setBigUint64(1, BigInt(microLamports), true);
+  return { programAddress: "ComputeBudget111111111111111111111111111111" as Address, accounts: [], data };
+}
+

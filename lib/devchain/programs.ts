@@ -1,0 +1,429 @@
+/**
+ * The programs the simulator runs: compute budget, system transfer, associated-token create,
+ * the token instructions a PumpSwap trade wraps (SyncNative, CloseAccount, and the transfers the
+ * swap makes), and PumpSwap buy / buy_exact_quote_in / sell priced with lib/amm. Errors are the
+ * programs' own: PumpSwap's IDL error codes (6004 ExceededSlippage, …) and SPL Token / Token-2022
+ * TokenError numbers, reported as Solana's InstructionError [index, {Custom: n}].
+ */
+import { AccountRole, type AccountMeta, type Address } from "@solana/kit";
+import { quoteBuyExactBase, quoteBuyExactQuote, quoteSell, type BuyQuote, type PoolFees, type SellQuote } from "../amm/index.ts";
+import { ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS, SYSTEM_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../chain/constants.ts";
+import { eventCpiInstruction, eventLogLine } from "../chain/events.ts";
+import { associatedTokenAddress, findCoinCreatorVaultAuthorityPda } from "../chain/pda.ts";
+import { parseSwapInstruction, type BuyEvent, type SellEvent, type SwapInstructionName } from "../chain/pumpswap.ts";
+import { TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type SimMint, type TokenAccount } from "./accounts.ts";
+import type { SimPool, StateTxn } from "./state.ts";
+import type { SimInnerGroup, SimInstruction } from "./txbuild.ts";
+
+export const COMPUTE_BUDGET_PROGRAM_ADDRESS = "ComputeBudget111111111111111111111111111111" as Address;
+
+/** PumpSwap error codes (data/idl/pump_amm.json `errors`). */
+export const PumpSwapError = { ZeroBaseAmount: 6001, ZeroQuoteAmount: 6002, ExceededSlippage: 6004, BuyMoreBaseAmountThanPoolReserves: 6016 } as const;
+/** spl-token / spl-token-2022 TokenError numbers. */
+export const TokenError = { InsufficientFunds: 1, MintMismatch: 3, OwnerMismatch: 4, UninitializedState: 9, NonNativeHasBalance: 11, AccountFrozen: 17, NonTransferable: 37, MintPaused: 67 } as const;
+
+export type InstructionErrorKind = { Custom: number } | string;
+
+export class InstructionFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly kind: InstructionErrorKind,
+    readonly logs: string[],
+  ) {
+    super(typeof kind === "string" ? kind : `custom program error: 0x${kind.Custom.toString(16)}`);
+  }
+  /** Solana's TransactionError JSON. */
+  get transactionError(): unknown {
+    return { InstructionError: [this.index, this.kind] };
+  }
+}
+
+export interface SwapOrder {
+  ix: SwapInstructionName;
+  /** buy: base_amount_out; buy_exact_quote_in: spendable_quote_in; sell: base_amount_in. */
+  arg1: number;
+  /** buy: max_quote_amount_in; buy_exact_quote_in: min_base_amount_out; sell: min_quote_amount_out. */
+  arg2: number;
+}
+
+export type Priced = { side: "buy"; quote: BuyQuote } | { side: "sell"; quote: SellQuote };
+
+/** Prices an order against reserves and checks its slippage bound; returns the PumpSwap error code on failure. */
+export function priceOrder(order: SwapOrder, reserves: { baseReserve: number; quoteReserve: number }, fees: PoolFees): Priced | { error: number } {
+  switch (order.ix) {
+    case "buy": {
+      if (!(order.arg1 > 0)) return { error: PumpSwapError.ZeroBaseAmount };
+      const q = quoteBuyExactBase(reserves, order.arg1, fees);
+      if (!q) return { error: PumpSwapError.BuyMoreBaseAmountThanPoolReserves };
+      if (q.totalQuoteIn > order.arg2) return { error: PumpSwapError.ExceededSlippage };
+      return { side: "buy", quote: q };
+    }
+    case "buy_exact_quote_in": {
+      if (!(order.arg1 > 0)) return { error: PumpSwapError.ZeroQuoteAmount };
+      const q = quoteBuyExactQuote(reserves, order.arg1, fees);
+      if (!q) return { error: PumpSwapError.ZeroBaseAmount };
+      if (q.baseOut < order.arg2) return { error: PumpSwapError.ExceededSlippage };
+      return { side: "buy", quote: q };
+    }
+    case "sell": {
+      if (!(order.arg1 > 0)) return { error: PumpSwapError.ZeroBaseAmount };
+      const q = quoteSell(reserves, order.arg1, fees);
+      if (!q) return { error: PumpSwapError.ZeroBaseAmount };
+      if (q.netQuoteOut < order.arg2) return { error: PumpSwapError.ExceededSlippage };
+      return { side: "sell", quote: q };
+    }
+  }
+}
+
+export interface SwapEffect {
+  pool: SimPool;
+  side: "buy" | "sell";
+  user: Address;
+  base: number;
+  /** What the trader paid in total (buy) or received net (sell). */
+  quote: number;
+  baseReserveAfter: number;
+  quoteReserveAfter: number;
+}
+
+export interface ExecOutput {
+  logs: string[];
+  inner: SimInnerGroup[];
+  computeUnits: number;
+  swaps: SwapEffect[];
+  computeUnitLimit: number;
+  computeUnitPriceMicroLamports: number;
+}
+
+export interface ExecEnv {
+  /** Unix seconds of the block (events' timestamp). */
+  timestampS: number;
+  protocolFeeRecipientFor(pool: SimPool): Address;
+  hookProgramExists(program: Address): boolean;
+}
+
+const u64le = (v: number): Uint8Array => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
+  return b;
+};
+
+const readU32 = (d: Uint8Array, o: number) => new DataView(d.buffer, d.byteOffset, d.byteLength).getUint32(o, true);
+const readU64 = (d: Uint8Array, o: number) => Number(new DataView(d.buffer, d.byteOffset, d.byteLength).getBigUint64(o, true));
+
+const isTokenProgram = (p: Address) => p === TOKEN_PROGRAM_ADDRESS || p === TOKEN_2022_PROGRAM_ADDRESS;
+
+function transferCheckedIx(program: Address, from: Address, mint: Address, to: Address, authority: Address, amount: number, decimals: number): SimInstruction {
+  const data = new Uint8Array(10);
+  data[0] = 12;
+  data.set(u64le(amount), 1);
+  data[9] = decimals;
+  return {
+    programAddress: program,
+    accounts: [
+      { address: from, role: AccountRole.WRITABLE },
+      { address: mint, role: AccountRole.READONLY },
+      { address: to, role: AccountRole.WRITABLE },
+      { address: authority, role: AccountRole.READONLY_SIGNER },
+    ],
+    data,
+  };
+}
+
+function tokenLogs(program: Address, depth: number, name: string, units: number): string[] {
+  return [`Program ${program} invoke [${depth}]`, `Program log: Instruction: ${name}`, `Program ${program} consumed ${units} of ${units + 150_000} compute units`, `Program ${program} success`];
+}
+
+/** Runs one transaction's instructions against `txn`; throws InstructionFailure on the first error. */
+export async function executeInstructions(txn: StateTxn, instructions: readonly SimInstruction[], signers: ReadonlySet<Address>, env: ExecEnv): Promise<ExecOutput> {
+  const out: ExecOutput = { logs: [], inner: [], computeUnits: 0, swaps: [], computeUnitLimit: 200_000 * instructions.length, computeUnitPriceMicroLamports: 0 };
+  for (let i = 0; i < instructions.length; i++) {
+    const ix = instructions[i];
+    const logs: string[] = [];
+    const fail = (kind: InstructionErrorKind, msg?: string): never => {
+      if (msg) logs.push(`Program log: ${msg}`);
+      logs.push(`Program ${ix.programAddress} failed: ${typeof kind === "string" ? kind : `custom program error: 0x${kind.Custom.toString(16)}`}`);
+      throw new InstructionFailure(i, kind, [...out.logs, ...logs]);
+    };
+    logs.push(`Program ${ix.programAddress} invoke [1]`);
+    if (ix.programAddress === COMPUTE_BUDGET_PROGRAM_ADDRESS) {
+      if (ix.data[0] === 2 && ix.data.length >= 5) out.computeUnitLimit = readU32(ix.data, 1);
+      else if (ix.data[0] === 3 && ix.data.length >= 9) out.computeUnitPriceMicroLamports = readU64(ix.data, 1);
+      else fail("InvalidInstructionData");
+      out.computeUnits += 150;
+    } else if (ix.programAddress === SYSTEM_PROGRAM_ADDRESS) {
+      if (ix.data.length !== 12 || readU32(ix.data, 0) !== 2) fail("InvalidInstructionData", "the simulator's system program supports Transfer only");
+      const lamports = readU64(ix.data, 4);
+      const [from, to] = ix.accounts;
+      if (!signers.has(from.address)) fail("MissingRequiredSignature");
+      const balance = txn.getLamports(from.address);
+      if (balance < lamports) fail({ Custom: 1 }, `Transfer: insufficient lamports ${balance}, need ${lamports}`);
+      txn.setLamports(from.address, balance - lamports);
+      txn.setLamports(to.address, txn.getLamports(to.address) + lamports);
+      out.computeUnits += 150;
+    } else if (ix.programAddress === ASSOCIATED_TOKEN_PROGRAM_ADDRESS) {
+      const idempotent = ix.data.length > 0 && ix.data[0] === 1;
+      const [payer, ata, owner, mint, , tokenProgram] = ix.accounts.map((a) => a.address);
+      if (!signers.has(payer)) fail("MissingRequiredSignature");
+      const expected = await associatedTokenAddress(owner, mint, tokenProgram);
+      if (expected !== ata) fail("InvalidSeeds", `Associated address does not match seed derivation`);
+      const existing = txn.getToken(ata);
+      if (existing) {
+        if (!idempotent) fail({ Custom: 0 }, "Create: account already in use");
+      } else {
+        const simMint = txn.base.mints.get(mint);
+        if (!simMint && mint !== WSOL_MINT_ADDRESS) fail("InvalidAccountData", `mint ${mint} does not exist`);
+        const paid = txn.getLamports(payer);
+        if (paid < TOKEN_ACCOUNT_RENT_LAMPORTS) fail({ Custom: 1 }, "insufficient lamports for rent");
+        txn.setLamports(payer, paid - TOKEN_ACCOUNT_RENT_LAMPORTS);
+        const frozen = simMint?.profile === "default_frozen";
+        txn.setToken({ address: ata, mint, owner, amount: 0, state: frozen ? TokenAccountStateCode.Frozen : TokenAccountStateCode.Initialized, isNative: mint === WSOL_MINT_ADDRESS, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: tokenProgram });
+      }
+      out.computeUnits += 4_000;
+    } else if (isTokenProgram(ix.programAddress)) {
+      const op = ix.data[0];
+      if (op === 17) {
+        const acc = txn.getToken(ix.accounts[0].address);
+        if (!acc || !acc.isNative) fail({ Custom: TokenError.UninitializedState });
+        txn.setToken({ ...acc!, amount: acc!.lamports - TOKEN_ACCOUNT_RENT_LAMPORTS });
+        logs.push("Program log: Instruction: SyncNative");
+      } else if (op === 9) {
+        const [account, dest, owner] = ix.accounts.map((a) => a.address);
+        const acc = txn.getToken(account);
+        if (!acc) fail({ Custom: TokenError.UninitializedState });
+        if (acc!.owner !== owner || !signers.has(owner)) fail({ Custom: TokenError.OwnerMismatch });
+        if (!acc!.isNative && acc!.amount !== 0) fail({ Custom: TokenError.NonNativeHasBalance });
+        txn.deleteToken(account);
+        txn.setLamports(dest, txn.getLamports(dest) + acc!.lamports);
+        logs.push("Program log: Instruction: CloseAccount");
+      } else {
+        fail("InvalidInstructionData", `the simulator's token program does not support instruction ${op}`);
+      }
+      out.computeUnits += 3_000;
+    } else if (ix.programAddress === PUMPSWAP_PROGRAM_ADDRESS) {
+      const parsed = (() => {
+        try {
+          return parseSwapInstruction({ data: ix.data, accounts: ix.accounts });
+        } catch (err) {
+          return fail("NotEnoughAccountKeys", (err as Error).message);
+        }
+      })();
+      if (!parsed) fail("InvalidInstructionData", "the simulator's PumpSwap supports buy, buy_exact_quote_in and sell");
+      const p = parsed!;
+      const pool = txn.base.pools.get(p.accounts.pool);
+      if (!pool) fail("AccountNotInitialized", `pool ${p.accounts.pool} does not exist`);
+      const user = p.accounts.user;
+      if (!signers.has(user)) fail("MissingRequiredSignature");
+      const args = p.args as unknown as Record<string, number>;
+      const order: SwapOrder =
+        p.name === "buy"
+          ? { ix: "buy", arg1: args.baseAmountOut, arg2: args.maxQuoteAmountIn }
+          : p.name === "buy_exact_quote_in"
+            ? { ix: "buy_exact_quote_in", arg1: args.spendableQuoteIn, arg2: args.minBaseAmountOut }
+            : { ix: "sell", arg1: args.baseAmountIn, arg2: args.minQuoteAmountOut };
+      logs.push(`Program log: Instruction: ${p.name === "buy" ? "Buy" : p.name === "sell" ? "Sell" : "BuyExactQuoteIn"}`);
+      const res = await applySwap(txn, pool!, order, { user, userBaseTokenAccount: p.accounts.user_base_token_account, userQuoteTokenAccount: p.accounts.user_quote_token_account, moveUserBalances: true }, env, (kind, msg) => fail(kind, msg));
+      logs.push(...res.logs);
+      out.inner.push({ index: i, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) });
+      out.swaps.push(res.effect);
+      out.computeUnits += 45_000;
+    } else {
+      fail("UnsupportedProgramId", `program ${ix.programAddress} is not deployed on the simulator`);
+    }
+    logs.push(`Program ${ix.programAddress} success`);
+    out.logs.push(...logs);
+  }
+  return out;
+}
+
+interface SwapUserAccounts {
+  user: Address;
+  userBaseTokenAccount: Address;
+  userQuoteTokenAccount: Address;
+  /** False for the market model's traders, whose wallets the simulator does not keep. */
+  moveUserBalances: boolean;
+}
+
+function transferFee(mint: SimMint | undefined, amount: number): number {
+  if (!mint || mint.transferFeeBps === 0) return 0;
+  return Math.ceil((amount * mint.transferFeeBps) / 10_000);
+}
+
+/**
+ * The token-level checks Token-2022 applies to a transfer of the base token, in the order the
+ * program meets them. Returns the fee withheld.
+ */
+function checkBaseTransfer(
+  mint: SimMint | undefined,
+  from: TokenAccount | null,
+  to: TokenAccount | null,
+  amount: number,
+  env: ExecEnv,
+  fail: (k: InstructionErrorKind, msg?: string) => never,
+): number {
+  if (mint?.profile === "non_transferable") fail({ Custom: TokenError.NonTransferable }, "Transfer is disabled for this mint");
+  if (mint?.profile === "pausable") fail({ Custom: TokenError.MintPaused }, "Transferring, minting, and burning is paused on this mint");
+  if (mint?.profile === "transfer_hook") {
+    const hook = mint.info.extensions.find((e) => e.kind === "TransferHook");
+    const program = hook && hook.kind === "TransferHook" ? hook.programId : null;
+    if (!program || !env.hookProgramExists(program)) fail("MissingAccount", "transfer hook program or its extra accounts are missing");
+  }
+  if (from && from.state === TokenAccountStateCode.Frozen) fail({ Custom: TokenError.AccountFrozen }, "Account is frozen");
+  if (to && to.state === TokenAccountStateCode.Frozen) fail({ Custom: TokenError.AccountFrozen }, "Account is frozen");
+  if (from && from.amount < amount) fail({ Custom: TokenError.InsufficientFunds }, "Error: insufficient funds");
+  return transferFee(mint, amount);
+}
+
+/** One PumpSwap swap on `pool`: prices it, moves vault (and user) balances, builds the event. */
+export async function applySwap(
+  txn: StateTxn,
+  pool: SimPool,
+  order: SwapOrder,
+  acct: SwapUserAccounts,
+  env: ExecEnv,
+  fail: (k: InstructionErrorKind, msg?: string) => never,
+): Promise<{ effect: SwapEffect; logs: string[]; inner: SimInstruction[]; event: { name: "BuyEvent"; event: BuyEvent } | { name: "SellEvent"; event: SellEvent } }> {
+  const before = txn.reserves(pool);
+  const priced = priceOrder(order, before, pool.fees);
+  if ("error" in priced) return fail({ Custom: priced.error }, priced.error === PumpSwapError.ExceededSlippage ? "AnchorError occurred. Error Code: ExceededSlippage. Error Number: 6004. Error Message: Exceeded slippage." : undefined);
+  const mint = txn.base.mints.get(pool.mint);
+  const baseVault = txn.getToken(pool.baseVault)!;
+  const quoteVault = txn.getToken(pool.quoteVault)!;
+  const userBase = acct.moveUserBalances ? txn.getToken(acct.userBaseTokenAccount) : null;
+  const userQuote = acct.moveUserBalances ? txn.getToken(acct.userQuoteTokenAccount) : null;
+  if (acct.moveUserBalances) {
+    if (!userBase || userBase.mint !== pool.mint) fail("AccountNotInitialized", "user_base_token_account is not a token account of the base mint");
+    if (!userQuote || userQuote.mint !== WSOL_MINT_ADDRESS) fail("AccountNotInitialized", "user_quote_token_account is not a WSOL account");
+    if (userBase!.owner !== acct.user || userQuote!.owner !== acct.user) fail({ Custom: TokenError.OwnerMismatch });
+  }
+  const protocolFeeRecipient = env.protocolFeeRecipientFor(pool);
+  const [protocolFeeAta, [creatorVaultAuthority]] = await Promise.all([associatedTokenAddress(protocolFeeRecipient, WSOL_MINT_ADDRESS), findCoinCreatorVaultAuthorityPda(pool.coinCreator)]);
+  const creatorVaultAta = await associatedTokenAddress(creatorVaultAuthority, WSOL_MINT_ADDRESS);
+  const decimals = mint?.info.decimals ?? 6;
+  const inner: SimInstruction[] = [];
+  const logs: string[] = [];
+  const qp = TOKEN_PROGRAM_ADDRESS;
+  let effect: SwapEffect;
+  let event: { name: "BuyEvent"; event: BuyEvent } | { name: "SellEvent"; event: SellEvent };
+  const common = {
+    timestamp: env.timestampS,
+    userBaseTokenReserves: userBase?.amount ?? 0,
+    userQuoteTokenReserves: userQuote?.amount ?? 0,
+    poolBaseTokenReserves: before.baseReserve,
+    poolQuoteTokenReserves: before.quoteReserve,
+    lpFeeBasisPoints: pool.fees.lpFeeBps,
+    protocolFeeBasisPoints: pool.fees.protocolFeeBps,
+    pool: pool.address,
+    user: acct.user,
+    userBaseTokenAccount: acct.userBaseTokenAccount,
+    userQuoteTokenAccount: acct.userQuoteTokenAccount,
+    protocolFeeRecipient,
+    protocolFeeRecipientTokenAccount: protocolFeeAta,
+    coinCreator: pool.coinCreator,
+    coinCreatorFeeBasisPoints: pool.fees.creatorFeeBps,
+    cashbackFeeBasisPoints: 0,
+    cashback: 0,
+    buybackFeeBasisPoints: 0,
+    buybackFee: 0,
+    virtualQuoteReserves: pool.account.virtualQuoteReserves,
+    canBoost: false,
+    baseSupply: Number(mint?.info.supply ?? 0n),
+  };
+  if (priced.side === "buy") {
+    const q = priced.quote;
+    if (acct.moveUserBalances) {
+      if (userQuote!.amount < q.totalQuoteIn) fail({ Custom: TokenError.InsufficientFunds }, "Error: insufficient funds");
+    }
+    const fee = checkBaseTransfer(mint, baseVault, userBase, q.baseOut, env, fail);
+    txn.setToken({ ...baseVault, amount: baseVault.amount - q.baseOut });
+    txn.setToken({ ...quoteVault, amount: quoteVault.amount + q.quoteIn + q.lpFee, lamports: quoteVault.lamports + q.quoteIn + q.lpFee });
+    if (acct.moveUserBalances) {
+      const ub = txn.getToken(acct.userBaseTokenAccount)!;
+      txn.setToken({ ...ub, amount: ub.amount + q.baseOut - fee });
+      const uq = txn.getToken(acct.userQuoteTokenAccount)!;
+      txn.setToken({ ...uq, amount: uq.amount - q.totalQuoteIn, lamports: uq.lamports - q.totalQuoteIn });
+    }
+    inner.push(
+      transferCheckedIx(qp, acct.userQuoteTokenAccount, WSOL_MINT_ADDRESS, pool.quoteVault, acct.user, q.quoteIn + q.lpFee, 9),
+      transferCheckedIx(pool.baseTokenProgram, pool.baseVault, pool.mint, acct.userBaseTokenAccount, pool.address, q.baseOut, decimals),
+      transferCheckedIx(qp, acct.userQuoteTokenAccount, WSOL_MINT_ADDRESS, protocolFeeAta, acct.user, q.protocolFee, 9),
+      transferCheckedIx(qp, acct.userQuoteTokenAccount, WSOL_MINT_ADDRESS, creatorVaultAta, acct.user, q.creatorFee, 9),
+    );
+    event = {
+      name: "BuyEvent",
+      event: {
+        ...common,
+        baseAmountOut: q.baseOut,
+        maxQuoteAmountIn: order.ix === "buy" ? order.arg2 : order.arg1,
+        quoteAmountIn: q.quoteIn,
+        lpFee: q.lpFee,
+        protocolFee: q.protocolFee,
+        quoteAmountInWithLpFee: q.quoteIn + q.lpFee,
+        userQuoteAmountIn: q.totalQuoteIn,
+        coinCreatorFee: q.creatorFee,
+        trackVolume: true,
+        totalUnclaimedTokens: 0,
+        totalClaimedTokens: 0,
+        currentSolVolume: 0,
+        lastUpdateTimestamp: env.timestampS,
+        minBaseAmountOut: order.ix === "buy_exact_quote_in" ? order.arg2 : 0,
+        ixName: order.ix,
+      },
+    };
+    effect = { pool, side: "buy", user: acct.user, base: q.baseOut, quote: q.totalQuoteIn, baseReserveAfter: q.after.baseReserve, quoteReserveAfter: q.after.quoteReserve };
+  } else {
+    const q = priced.quote;
+    const fee = checkBaseTransfer(mint, userBase, baseVault, q.baseIn, env, fail);
+    if (fee > 0) {
+      // The pool receives less than the seller sent: price the swap on what arrives.
+      const repriced = priceOrder({ ...order, arg1: q.baseIn - fee }, before, pool.fees);
+      if ("error" in repriced) return fail({ Custom: repriced.error }, "AnchorError occurred. Error Code: ExceededSlippage. Error Number: 6004. Error Message: Exceeded slippage.");
+      return applyPricedSell(repriced.quote as SellQuote);
+    }
+    return applyPricedSell(q);
+  }
+  return finish();
+
+  function applyPricedSell(q: SellQuote) {
+    const vaultOut = q.quoteOut - q.lpFee;
+    txn.setToken({ ...baseVault, amount: baseVault.amount + q.baseIn });
+    txn.setToken({ ...quoteVault, amount: quoteVault.amount - vaultOut, lamports: quoteVault.lamports - vaultOut });
+    if (acct.moveUserBalances) {
+      const ub = txn.getToken(acct.userBaseTokenAccount)!;
+      txn.setToken({ ...ub, amount: ub.amount - order.arg1 });
+      const uq = txn.getToken(acct.userQuoteTokenAccount)!;
+      txn.setToken({ ...uq, amount: uq.amount + q.netQuoteOut, lamports: uq.lamports + q.netQuoteOut });
+    }
+    inner.push(
+      transferCheckedIx(pool.baseTokenProgram, acct.userBaseTokenAccount, pool.mint, pool.baseVault, acct.user, order.arg1, decimals),
+      transferCheckedIx(qp, pool.quoteVault, WSOL_MINT_ADDRESS, acct.userQuoteTokenAccount, pool.address, q.netQuoteOut, 9),
+      transferCheckedIx(qp, pool.quoteVault, WSOL_MINT_ADDRESS, protocolFeeAta, pool.address, q.protocolFee, 9),
+      transferCheckedIx(qp, pool.quoteVault, WSOL_MINT_ADDRESS, creatorVaultAta, pool.address, q.creatorFee, 9),
+    );
+    event = {
+      name: "SellEvent",
+      event: {
+        ...common,
+        baseAmountIn: order.arg1,
+        minQuoteAmountOut: order.arg2,
+        quoteAmountOut: q.quoteOut,
+        lpFee: q.lpFee,
+        protocolFee: q.protocolFee,
+        quoteAmountOutWithoutLpFee: q.quoteOut - q.lpFee,
+        userQuoteAmountOut: q.netQuoteOut,
+        coinCreatorFee: q.creatorFee,
+      },
+    };
+    effect = { pool, side: "sell", user: acct.user, base: order.arg1, quote: q.netQuoteOut, baseReserveAfter: q.after.baseReserve, quoteReserveAfter: q.after.quoteReserve };
+    return finish();
+  }
+
+  function finish() {
+    for (const t of inner) logs.push(...tokenLogs(t.programAddress, 2, "TransferChecked", 6_200));
+    logs.push(eventLogLine(event.name, event.event as never));
+    const cpi = eventCpiInstruction(event.name, event.event as never);
+    logs.push(`Program ${PUMPSWAP_PROGRAM_ADDRESS} invoke [2]`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} consumed 2003 of 150000 compute units`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} success`);
+    inner.push({ programAddress: cpi.programAddress, accounts: cpi.accounts as AccountMeta[], data: cpi.data });
+    return { effect, logs, inner, event };
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Yellowstone gRPC ingest: a resilient `Subscribe` client that delivers decoded transactions and
+ * slot updates (reconnect with jittered backoff, from_slot resume, de-duplication, stall watchdog).
+ */
+export { YellowstoneClient, parseEndpoint, DEFAULT_CHANNEL_OPTIONS, type YellowstoneClientOptions, type TransactionFilter, type ClientState, type ClientStats } from "./client.ts";
+export { decodeTransactionUpdate, timestampToMs, AddressCache, DecodeError, type IngestTransaction, type IngestSlot, type IngestUpdate } from "./decode.ts";
+export { SignatureDedup } from "./dedup.ts";
+export { fullJitterDelayMs, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.ts";
+export { AsyncChannel } from "./channel.ts";
+export { systemClock, ManualClock, type Clock, type TimerHandle } from "./clock.ts";
