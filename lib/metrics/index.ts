@@ -40,6 +40,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     breakerTier: new Gauge({ name: "ferrix_circuit_breaker_tier", help: "Circuit breaker tier: 0 normal, 1 warning, 2 critical, 3 emergency", registers: r }),
     breakerTransitions: new Counter({ name: "ferrix_circuit_breaker_transitions_total", help: "Circuit breaker tier changes, by new tier", labelNames: ["to"] as const, registers: r }),
     decisions: new Counter({ name: "ferrix_decisions_total", help: "Strategy decisions, by kind and reason", labelNames: ["kind", "reason"] as const, registers: r }),
+    checkFailures: new Counter({ name: "ferrix_check_failures_total", help: "Failed token checks, by check and reason code", labelNames: ["check", "reason"] as const, registers: r }),
+    checkCache: new Counter({ name: "ferrix_check_cache_lookups_total", help: "sniper_cache lookups by the checker, by result (hit or miss)", labelNames: ["result"] as const, registers: r }),
+    verifiedSignals: new Counter({ name: "ferrix_verified_signals_total", help: "Migrations handed to the trading stage, by whether checks ran", labelNames: ["checks"] as const, registers: r }),
+    knownWallets: new Gauge({ name: "ferrix_known_wallets", help: "Wallets in the loaded known_wallets.json", registers: r }),
+    knownWalletsReloads: new Counter({ name: "ferrix_known_wallets_reloads_total", help: "known_wallets.json reloads, by result (ok or rejected)", labelNames: ["result"] as const, registers: r }),
+    statusWrites: new Counter({ name: "ferrix_status_file_writes_total", help: "Status file writes, by result (ok or error)", labelNames: ["result"] as const, registers: r }),
   };
 }
 
