@@ -11,7 +11,9 @@ import { mkdirSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
-const EXTRA_ENTRYPOINTS: Record<string, string[]> = {};
+const EXTRA_ENTRYPOINTS: Record<string, string[]> = {
+  telemetry_tool: ["lib/lifecycle/format_worker.ts"],
+};
 
 const all = readdirSync(join(root, "cmd"))
   .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("_"))
