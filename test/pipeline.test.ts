@@ -20,7 +20,7 @@ beforeAll(async () => {
   }
   dir = mkdtempSync(join(tmpdir(), "ferrix-pipe-"));
   return () => rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 const SPLIT = ["--min-train-trades", "10", "--test-window-trades", "30", "--embargo-trades", "5", "--n-rounds", "3", "--sliding"];
 

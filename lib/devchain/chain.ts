@@ -857,6 +857,26 @@ export class Devchain {
     });
   }
 
+  /**
+   * Streams, right now, a transaction that only logs: one top-level instruction of `program`
+   * (default: the SPL Memo program) printing `logLines`, with `accounts` as readonly keys so that
+   * subscription filters can select it. For exercising the stream itself — e.g. messages far over
+   * HTTP/2's 64 KiB flow-control window. Nothing is executed or recorded.
+   */
+  streamLogTransaction(opts: { logLines: readonly string[]; accounts?: readonly Address[]; program?: Address }): Promise<{ signature: string; slot: number }> {
+    return this.run(async () => {
+      const r = createRng(this.opts.seed).fork(`devchain:api:${this.apiCount++}`);
+      const signature = decodeBase58(randomSignature(r));
+      const program = opts.program ?? ("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address);
+      const ix: SimInstruction = { programAddress: program, accounts: (opts.accounts ?? []).map((address) => ({ address, role: AccountRole.READONLY })), data: new Uint8Array() };
+      const logs = [`Program ${program} invoke [1]`, ...opts.logLines, `Program ${program} success`];
+      const ts = this._now;
+      const { info, keys } = buildTransactionInfo({ signature, feePayer: randomAddress(r) as Address, outer: [ix], inner: [], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS, err: null, computeUnits: 0 });
+      const slot = this.emitTransaction(info, keys, ts, null);
+      return { signature: encodeBase58(signature), slot };
+    });
+  }
+
   /** Credits lamports to a wallet (requestAirdrop). */
   airdrop(owner: Address, lamports: number): string {
     this.state.lamports.set(owner, (this.state.lamports.get(owner) ?? 0) + lamports);

@@ -5,10 +5,13 @@
  * the bounded history ("… is not available" once trimmed), stream pings every few seconds and
  * pongs for client pings, optional x-token check. Test controls: drop every stream now, stall
  * every stream for a while (updates are held back, as a flow-control stall holds them).
+ * Transaction updates go out pre-encoded (stream_encode.ts): the same bytes proto-loader would
+ * write, made once per transaction instead of once per write.
  */
 import * as grpc from "@grpc/grpc-js";
-import { loadGeyserGrpc, type SubscribeRequest, type SubscribeRequestFilterTransactions, type SubscribeUpdate } from "../chain/proto.ts";
+import { type SubscribeRequest, type SubscribeRequestFilterTransactions, type SubscribeUpdate } from "../chain/proto.ts";
 import type { ChainUpdate, Devchain } from "./chain.ts";
+import { encodedTransactionInfo, encodeTransactionUpdate, geyserServiceWithPassthrough } from "./stream_encode.ts";
 
 export interface GrpcServerOptions {
   host?: string;
@@ -24,14 +27,16 @@ interface Filters {
   slots: string[];
 }
 
-type Call = grpc.ServerDuplexStream<SubscribeRequest, SubscribeUpdate>;
+/** A message object, or its serialized bytes (passed through by the Subscribe serializer). */
+type Outgoing = SubscribeUpdate | Buffer;
+type Call = grpc.ServerDuplexStream<SubscribeRequest, Outgoing>;
 
 interface Session {
   call: Call;
   filters: Filters | null;
   /** Held-back updates while stalled. */
   stalledUntilMono: number;
-  held: SubscribeUpdate[];
+  held: Outgoing[];
   unsubscribe: (() => void) | null;
   closed: boolean;
   /** Last update seq written (replay then live without gaps or repeats). */
@@ -75,6 +80,7 @@ export class DevchainGrpcServer {
   private readonly server = new grpc.Server({ "grpc.max_send_message_length": 64 * 1024 * 1024, "grpc.max_receive_message_length": 16 * 1024 * 1024 });
   private readonly sessions = new Set<Session>();
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private unsubscribeEncoder: (() => void) | null = null;
   private _port = 0;
   /** Subscribe calls accepted / refused for a bad token. */
   readonly stats = { subscribes: 0, unauthenticated: 0, replays: 0, replayUnavailable: 0, clientPings: 0 };
@@ -83,7 +89,7 @@ export class DevchainGrpcServer {
     private readonly chain: Devchain,
     private readonly opts: GrpcServerOptions = {},
   ) {
-    const { service } = loadGeyserGrpc();
+    const service = geyserServiceWithPassthrough();
     this.server.addService(service, {
       Subscribe: (call: Call) => this.onSubscribe(call),
       Ping: (call: grpc.ServerUnaryCall<{ count: number }, unknown>, cb: grpc.sendUnaryData<unknown>) => cb(null, { count: call.request.count }),
@@ -112,6 +118,12 @@ export class DevchainGrpcServer {
   }
 
   async start(): Promise<void> {
+    // Encode each transaction once, when it is published (and now for the replayable history),
+    // so that writes to subscribers only add the envelope.
+    this.unsubscribeEncoder ??= this.chain.subscribe((u) => {
+      if (u.kind === "transaction") encodedTransactionInfo(u);
+    });
+    for (const u of this.chain.replayFrom(this.chain.oldestReplayableSlot) ?? []) if (u.kind === "transaction") encodedTransactionInfo(u);
     const host = this.opts.host ?? "127.0.0.1";
     this._port = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync(`${host}:${this.opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
@@ -124,6 +136,8 @@ export class DevchainGrpcServer {
 
   async stop(): Promise<void> {
     if (this.pingTimer) clearInterval(this.pingTimer);
+    this.unsubscribeEncoder?.();
+    this.unsubscribeEncoder = null;
     for (const s of this.sessions) this.close(s);
     this.server.forceShutdown();
   }
@@ -200,17 +214,17 @@ export class DevchainGrpcServer {
   private deliver(s: Session, u: ChainUpdate): void {
     if (s.closed || !s.filters || u.seq <= s.lastSeq) return;
     s.lastSeq = u.seq;
-    const createdAt = toTimestamp(u.createdAtMs);
     if (u.kind === "transaction") {
       const names = matchTransaction(s.filters.transactions, u.keys, u.failed, false);
       if (names.length === 0) return;
-      this.send(s, { filters: names, created_at: createdAt, update_oneof: "transaction", transaction: { transaction: u.info, slot: String(u.slot) } } as SubscribeUpdate);
+      const bytes = encodeTransactionUpdate(names, encodedTransactionInfo(u), u.slot, u.createdAtMs);
+      this.send(s, bytes ?? ({ filters: names, created_at: toTimestamp(u.createdAtMs), update_oneof: "transaction", transaction: { transaction: u.info, slot: String(u.slot) } } as SubscribeUpdate));
     } else if (s.filters.slots.length > 0) {
-      this.send(s, { filters: s.filters.slots, created_at: createdAt, update_oneof: "slot", slot: { slot: String(u.slot), parent: String(u.slot - 1), status: "SLOT_CONFIRMED" } } as SubscribeUpdate);
+      this.send(s, { filters: s.filters.slots, created_at: toTimestamp(u.createdAtMs), update_oneof: "slot", slot: { slot: String(u.slot), parent: String(u.slot - 1), status: "SLOT_CONFIRMED" } } as SubscribeUpdate);
     }
   }
 
-  private send(s: Session, update: SubscribeUpdate): void {
+  private send(s: Session, update: Outgoing): void {
     if (s.closed) return;
     if (s.stalledUntilMono > 0) {
       if (performance.now() < s.stalledUntilMono) {

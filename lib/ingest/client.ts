@@ -15,6 +15,11 @@
  *   ("… is not available"); the client then resumes live without from_slot and counts the gap.
  * - Delivery: decoded transactions and slot updates, either to a synchronous callback (hot path,
  *   no await per message) or through an async iterator.
+ * - Decoding: grpc-js hands over each message's bytes untouched (a passthrough deserializer); the
+ *   client reads them with its own protobuf reader (wire.ts), which materialises only the fields
+ *   the ingest uses — proto-loader's decode + toObject of every balance and token balance was the
+ *   largest single cost per message. Receipt time is taken before decoding, so the latency
+ *   figures include it.
  */
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
@@ -23,8 +28,9 @@ import type { Metrics } from "../metrics/index.ts";
 import { DEFAULT_BACKOFF, fullJitterDelayMs, type BackoffOptions } from "./backoff.ts";
 import { AsyncChannel } from "./channel.ts";
 import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
-import { AddressCache, decodeTransactionUpdate, timestampToMs, type IngestUpdate } from "./decode.ts";
+import { bytesKey, decodeWireTransaction, type IngestUpdate } from "./decode.ts";
 import { SignatureDedup } from "./dedup.ts";
+import { parseSubscribeUpdate, type WireUpdate } from "./wire.ts";
 
 export interface TransactionFilter {
   /** Transactions touching any of these accounts. */
@@ -84,7 +90,16 @@ export interface ClientStats {
   resumeGaps: number;
 }
 
-type SubscribeCall = grpc.ClientDuplexStream<SubscribeRequest, SubscribeUpdate>;
+type SubscribeCall = grpc.ClientDuplexStream<SubscribeRequest, Buffer>;
+
+const SUBSCRIBE_PATH = "/geyser.Geyser/Subscribe";
+/** grpc-js deserializer: the message bytes as they came (decoded in onMessage). */
+const passthrough = (bytes: Buffer): Buffer => bytes;
+let requestSerializer: ((req: SubscribeRequest) => Buffer) | null = null;
+function serializeRequest(req: SubscribeRequest): Buffer {
+  requestSerializer ??= (loadGeyserGrpc().service.Subscribe as grpc.MethodDefinition<SubscribeRequest, SubscribeUpdate>).requestSerialize;
+  return requestSerializer(req);
+}
 
 export const DEFAULT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.keepalive_time_ms": 10_000,
@@ -115,7 +130,6 @@ export class YellowstoneClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly dedup: SignatureDedup;
-  private readonly keys = new AddressCache();
   private readonly channel = new AsyncChannel<IngestUpdate>();
   private readonly sink: (u: IngestUpdate) => void;
   private readonly endpoint: { target: string; tls: boolean; host: string };
@@ -212,11 +226,10 @@ export class YellowstoneClient {
   }
 
   private makeGrpcClient(): grpc.Client {
-    const { Geyser } = loadGeyserGrpc();
     const creds = this.endpoint.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
     const options: grpc.ChannelOptions = { ...DEFAULT_CHANNEL_OPTIONS, ...this.opts.channelOptions };
     if (this.opts.maxReceiveMessageBytes) options["grpc.max_receive_message_length"] = this.opts.maxReceiveMessageBytes;
-    return new Geyser(this.endpoint.target, creds, options);
+    return new grpc.Client(this.endpoint.target, creds, options);
   }
 
   private connect(): void {
@@ -228,11 +241,11 @@ export class YellowstoneClient {
     const client = this.makeGrpcClient();
     const metadata = new grpc.Metadata();
     if (this.opts.xToken) metadata.set("x-token", this.opts.xToken);
-    const call = (client as unknown as { Subscribe(md: grpc.Metadata): SubscribeCall }).Subscribe(metadata);
+    const call: SubscribeCall = client.makeBidiStreamRequest(SUBSCRIBE_PATH, serializeRequest, passthrough, metadata);
     this.grpcClient = client;
     this.call = call;
     this.lastMessageMono = this.clock.monoMs();
-    call.on("data", (u: SubscribeUpdate) => {
+    call.on("data", (u: Buffer) => {
       if (gen === this.generation) this.onMessage(u);
     });
     call.on("error", (err: grpc.ServiceError) => {
@@ -277,7 +290,7 @@ export class YellowstoneClient {
     }, this.opts.pingIntervalMs);
   }
 
-  private onMessage(u: SubscribeUpdate): void {
+  private onMessage(bytes: Buffer): void {
     const now = this.clock.monoMs();
     this.lastMessageMono = now;
     if (this._state !== "streaming") {
@@ -285,12 +298,21 @@ export class YellowstoneClient {
       this.attempt = 0;
     }
     const m = this.opts.metrics;
-    m?.grpcMessages.inc({ kind: u.update_oneof ?? "unknown" });
-    switch (u.update_oneof) {
+    let u: WireUpdate;
+    try {
+      u = parseSubscribeUpdate(bytes);
+    } catch (err) {
+      this.stats.decodeErrors++;
+      m?.decodeErrors.inc({ what: "update" });
+      this.opts.logger?.warn({ err: (err as Error).message, bytes: bytes.length }, "undecodable SubscribeUpdate");
+      return;
+    }
+    m?.grpcMessages.inc({ kind: u.oneof ?? "unknown" });
+    switch (u.oneof) {
       case "transaction": {
         let tx;
         try {
-          tx = decodeTransactionUpdate(u.transaction, { createdAtMs: timestampToMs(u.created_at), receivedAtMono: now, filters: u.filters }, this.keys);
+          tx = decodeWireTransaction(u.transaction!, { createdAtMs: u.createdAtMs, receivedAtMono: now, filters: u.filters });
         } catch (err) {
           this.stats.decodeErrors++;
           m?.decodeErrors.inc({ what: "transaction" });
@@ -303,7 +325,7 @@ export class YellowstoneClient {
           this._lastFullySeenSlot = tx.slot - 1;
         }
         if (this.highestTxSlot === null || tx.slot > this.highestTxSlot) this.highestTxSlot = tx.slot;
-        if (this.dedup.seen(tx.signature)) {
+        if (this.dedup.seen(bytesKey(tx.signatureBytes))) {
           this.stats.duplicates++;
           m?.grpcDuplicates.inc();
           return;
@@ -313,12 +335,12 @@ export class YellowstoneClient {
         return;
       }
       case "slot": {
-        const slot = Number(u.slot.slot);
+        const slot = u.slot!.slot;
         this.stats.slots++;
         // With filter_by_commitment the server only reports slots reaching our commitment, after
         // their transactions.
         if (this._lastFullySeenSlot === null || slot > this._lastFullySeenSlot) this._lastFullySeenSlot = slot;
-        this.sink({ kind: "slot", slot: { slot, status: u.slot.status, createdAtMs: timestampToMs(u.created_at), receivedAtMono: now } });
+        this.sink({ kind: "slot", slot: { slot, status: u.slot!.status, createdAtMs: u.createdAtMs, receivedAtMono: now } });
         return;
       }
       case "ping":

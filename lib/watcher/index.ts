@@ -6,3 +6,4 @@ export { MigrationWatcher, type MigrationEvent, type WatcherOptions, type Watche
 export { PoolStateCache, feesFromConfig, rpcAccountsReader, type AccountsReader, type AccountData, type PoolState } from "./pool_state.ts";
 export { fileLineSink, MemoryLineSink, type LineSink, type FileLineSinkOptions } from "./telemetry_writer.ts";
 export { migrationSubscription, PUMPFUN_MINT_AUTHORITY_ADDRESS } from "./subscription.ts";
+export { extractEventsOnce } from "./extract.ts";

@@ -20,12 +20,13 @@ import type { Address } from "@solana/kit";
 import type { Logger } from "pino";
 import type { PoolFees } from "../amm/index.ts";
 import { PUMPFUN_PROGRAM_ADDRESS } from "../chain/constants.ts";
-import { extractEvents, type ExtractedEvent } from "../chain/events.ts";
+import type { ExtractedEvent } from "../chain/events.ts";
 import { pumpFunCodecs } from "../chain/pumpfun.ts";
 import { AsyncChannel } from "../ingest/channel.ts";
 import { systemClock, type Clock, type TimerHandle } from "../ingest/clock.ts";
 import type { IngestTransaction, IngestUpdate } from "../ingest/decode.ts";
 import type { Metrics } from "../metrics/index.ts";
+import { extractEventsOnce } from "./extract.ts";
 import { feesFromConfig, PoolStateCache, type AccountsReader } from "./pool_state.ts";
 import type { LineSink } from "./telemetry_writer.ts";
 
@@ -152,7 +153,7 @@ export class MigrationWatcher {
     this.advanceChainTime(ts);
     let extraction;
     try {
-      extraction = extractEvents({ logMessages: tx.logMessages, innerInstructions: tx.innerInstructions });
+      extraction = extractEventsOnce(tx);
     } catch (err) {
       this.countDecodeError("events", err);
       return;

@@ -82,7 +82,7 @@ describe("devchain JSON-RPC transactions", () => {
     // A flipped bit in the signature: refused before execution.
     const bad = Buffer.from(wire, "base64");
     bad[5] ^= 0xff;
-    const refused = await fetch(rig.dev.rpcUrl, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "sendTransaction", params: [bad.toString("base64"), { encoding: "base64" }] }) }).then((r) => r.json());
+    const refused = await fetch(rig.dev.rpcUrl, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "sendTransaction", params: [bad.toString("base64"), { encoding: "base64" }] }) }).then((r) => r.json() as Promise<{ error: { code: number } }>);
     expect(refused.error.code).toBe(-32003);
 
     const sent = await rpc.sendTransaction(wire as never, { encoding: "base64" }).send();
@@ -90,7 +90,7 @@ describe("devchain JSON-RPC transactions", () => {
     const status = await rpc.getSignatureStatuses([signature as never]).send();
     expect(status.value[0]?.err).toBeNull();
     const bal = await rpc.getTokenAccountBalance(baseAta).send();
-    expect(bal.value.amount).toBe("1000000000000");
+    expect(String(bal.value.amount)).toBe("1000000000000");
     await until(() => parseLines(rig.sink.lines).some((l) => l.sig === signature), 5_000, "the buy on the stream");
     const flow = parseLines(rig.sink.lines).find((l) => l.sig === signature)!;
     expect(flow).toMatchObject({ type: "flow", side: "buy", user: user.address, base: 1_000_000_000_000, quote: q.totalQuoteIn, base_reserve: q.after.baseReserve, quote_reserve: q.after.quoteReserve });
