@@ -3,7 +3,11 @@
  * [--checks-off]`, `autobuysell [--checks-off]`, `test-analysis --token-list-path FILE`, with the
  * global options of ./config.ts on every command.
  */
-import { UsageError } from "../cli";
+import { existsSync } from "node:fs";
+import { UsageError, type ArgSpecs } from "../cli";
+import { EXECUTION_ENV, executionArgs } from "../sim/execution.ts";
+import { openTradesDb } from "../store";
+import { recordedBreaker, requestBreakerReset } from "./breaker_reset.ts";
 import { createEngineLogger } from "./rolling_log.ts";
 import { ConfigError, configArgSpecs, resolveConfig, type ResolvedConfig } from "./config.ts";
 import { runEngine, type EngineDeps, type EngineRunOptions } from "./run.ts";
@@ -13,6 +17,26 @@ import { formatTestAnalysisTable, readTokenList, runTestAnalysis, testAnalysisJs
 const globalArgs = configArgSpecs();
 type Globals = typeof globalArgs;
 
+/**
+ * The execution knobs of the trading stages, as backtest_logic takes them (lib/sim): flag, else
+ * the SIM_* environment variable, else the env file (--env-file / .env_PROD), else the default.
+ * The environment is read by the engine (so the env file cannot shadow it), not by the parser.
+ */
+const { envFile: _envFile, ...executionSpecs } = executionArgs;
+const executionFlags = Object.fromEntries(
+  Object.entries(executionSpecs).map(([k, spec]) => {
+    const { env, ...rest } = spec as typeof spec & { env?: string };
+    return [k, { ...rest, description: `${spec.description} [env ${env}]` }];
+  }),
+) as unknown as { [K in keyof typeof EXECUTION_ENV]: { type: "number"; description: string; min?: number; max?: number; integer?: boolean; valueHint?: string } };
+type ExecutionFlags = { -readonly [K in keyof typeof EXECUTION_ENV]?: number };
+const executionOf = (a: Record<string, unknown>): ExecutionFlags => {
+  const out: ExecutionFlags = {};
+  for (const k of Object.keys(EXECUTION_ENV) as (keyof typeof EXECUTION_ENV)[]) if (typeof a[k] === "number") out[k] = a[k] as number;
+  return out;
+};
+void (executionFlags satisfies ArgSpecs);
+
 function configFrom(args: Record<string, unknown>, env: Record<string, string | undefined>): ResolvedConfig {
   try {
     return resolveConfig({ flags: args, env });
@@ -21,6 +45,13 @@ function configFrom(args: Record<string, unknown>, env: Record<string, string | 
     throw err;
   }
 }
+
+const MODE_EPILOG = (mode: string) =>
+  `${mode}\n` +
+  "Paper trading by default: fills are priced from the live pool reserves, nothing is signed or sent.\n" +
+  "--live signs and sends real transactions with the --keypair wallet (file mode 0600 or stricter; the key\n" +
+  "is never logged). Execution knobs: flag, else SIM_* environment, else the env file, else the default.\n" +
+  "Trades go to trades.db; decision records (checks, entries, rejections, exits) to --decisions.";
 
 export interface FerrixCliDeps extends EngineDeps {
   env?: Record<string, string | undefined>;
@@ -33,29 +64,63 @@ export function ferrixCommands(deps: FerrixCliDeps = {}): MultiCommandDef<Global
   // inference site of each command's args and erase them.
   const commands = {
       migration: defineSubcommand({
-        description: "watch for migrations, check each token, emit verified trade signals",
+        description: "watch for migrations, check each token, buy what the strategy's entry observer picks, sell on its exits",
         examples: ["ferrix migration", "ferrix migration --dummy-event --checks-off --metrics-addr 127.0.0.1:0", "ferrix migration --live --keypair ~/.config/solana/ferrix.json"],
         args: {
           dummyEvent: { type: "boolean", description: "inject one synthetic migration (smoke test; never traded, never in telemetry)" },
           checksOff: { type: "boolean", description: "skip the token checks: every migration passes unverified" },
+          ...executionFlags,
         },
-        run: (a) => engine(a, { mode: "migration", dummyEvent: a.dummyEvent, checksOff: a.checksOff }),
+        epilog: MODE_EPILOG("migration: each verified migration is watched by the strategy's entry observer, which buys only when its entry rules fire."),
+        run: (a) => engine(a, { mode: "migration", dummyEvent: a.dummyEvent, checksOff: a.checksOff, execution: executionOf(a) }),
       }),
       autobuysell: defineSubcommand({
-        description: "migration flow with automatic buys and sells",
-        examples: ["ferrix autobuysell", "ferrix autobuysell --checks-off"],
+        description: "watch for migrations, check each token, buy every verified one at once, sell on the strategy's exits",
+        examples: ["ferrix autobuysell", "ferrix autobuysell --checks-off --buy-sol 0.05", "ferrix autobuysell --live --keypair ~/.config/solana/ferrix.json"],
         args: {
           checksOff: { type: "boolean", description: "skip the token checks: every migration passes unverified" },
+          ...executionFlags,
         },
-        run: (a) => engine(a, { mode: "autobuysell", checksOff: a.checksOff }),
+        epilog: MODE_EPILOG("autobuysell: every verified migration is bought at once; the strategy's exits sell it."),
+        run: (a) => engine(a, { mode: "autobuysell", checksOff: a.checksOff, execution: executionOf(a) }),
       }),
       token: defineSubcommand({
-        description: "watch Pump.fun token creations (with --auto-trade: trade them)",
+        description: "watch Pump.fun token creations (with --auto-trade: trade them) — not available in this build",
         examples: ["ferrix token --auto-trade"],
+        epilog: "Not available yet: it needs a Pump.fun token-creation intake and bonding-curve buys. The command refuses to start (exit 1).\nTo trade tokens after they migrate to PumpSwap, use 'ferrix autobuysell' or 'ferrix migration'.",
         args: {
           autoTrade: { type: "boolean", description: "trade the tokens the watcher finds" },
         },
         run: (a) => engine(a, { mode: "token", autoTrade: a.autoTrade }),
+      }),
+      "reset-breaker": defineSubcommand({
+        description: "reset the circuit breaker (any tier, Emergency included): recorded in trades.db for the engine to apply",
+        examples: ["ferrix reset-breaker", "ferrix reset-breaker --db /var/lib/ferrix/trades.db --by alice"],
+        args: {
+          by: { type: "string", description: "who resets (recorded in circuit_breaker_events; default: $USER)", valueHint: "name" },
+        },
+        epilog:
+          "The running engine applies the reset at its next status refresh (--status-interval-ms, 2 s by default);\n" +
+          "a stopped one applies it on its next start, before it trades. 'kill -USR2 <ferrix pid>' resets a running engine at once.\n" +
+          "Each reset is written to circuit_breaker_events as 'manual_reset by <who>'. Exit 1 when trades.db does not exist.",
+        run(a) {
+          const c = configFrom(a, env).config;
+          if (!existsSync(c.db)) throw new Error(`no trades database at ${c.db} (pass --db): nothing to reset`);
+          const db = openTradesDb(c.db);
+          try {
+            const before = recordedBreaker(db);
+            const who = a.by ?? env.USER ?? env.LOGNAME ?? "operator";
+            const req = requestBreakerReset(db, who, Date.now());
+            process.stdout.write(
+              `circuit breaker reset requested by ${who} (request ${req.id})\n` +
+                `  recorded tier: ${before.tier}${before.sinceMs ? ` since ${new Date(before.sinceMs).toISOString()}` : ""}${before.lastReason ? ` (last change: ${before.lastReason})` : ""}\n` +
+                `  a running ferrix on ${c.db} applies it within ${Math.ceil(c.statusIntervalMs / 1000)} s (or at once on SIGUSR2); a stopped one on its next start\n`,
+            );
+            return 0;
+          } finally {
+            db.close();
+          }
+        },
       }),
       "test-analysis": defineSubcommand({
         description: "run the token checks over a list of mints and record the results",
@@ -89,7 +154,8 @@ export function ferrixCommands(deps: FerrixCliDeps = {}): MultiCommandDef<Global
     epilog:
       "Configuration: each option comes from its flag, else its environment variable, else .env_PROD\n" +
       "(or --env-file), else its default. --live is flag-only. Logs are JSON on stdout and in\n" +
-      "<log-dir>/ferrix.log (rotated by size). SIGTERM/SIGINT stop gracefully.",
+      "<log-dir>/ferrix.log (rotated by size). SIGTERM/SIGINT stop gracefully; SIGUSR2 resets the circuit\n" +
+      "breaker (as 'ferrix reset-breaker' does).",
     commands,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The live engine's boot and plumbing (spec §3.1): configuration (one valibot schema over flag,
  * environment, .env_PROD and defaults), subcommands, rolling JSON logs, known wallets watching,
- * status file, shutdown, the migration → checker → verified-signal pipeline, and the runners of
- * the long-running modes and of test-analysis.
+ * status file, shutdown, the migration → checker → verified-signal pipeline feeding the trading
+ * stages (lib/trading), the operator's circuit-breaker reset, and the runners of the long-running
+ * modes and of test-analysis.
  */
 export { ferrixCommands, type FerrixCliDeps } from "./commands.ts";
 export { runSubcommands, renderTopHelp, findCommandIndex, defineSubcommand, type MultiCommandDef, type SubcommandDef } from "./subcommands.ts";
@@ -33,4 +34,6 @@ export { RollingFileDestination, createEngineLogger, type EngineLog, type Engine
 export { checkKeypairFilePermissions, loadKeypairSigner, KeypairFileError } from "./keypair.ts";
 export { ShutdownController, installSignalHandlers } from "./shutdown.ts";
 export { JsonlAppender } from "./jsonl_sink.ts";
+export { OutcomeFeed, type OutcomeFeedOptions } from "./outcomes.ts";
+export { requestBreakerReset, pendingBreakerReset, recordedBreaker, BREAKER_RESET_REQUEST_KEY, BREAKER_RESET_APPLIED_KEY, type BreakerResetRequest } from "./breaker_reset.ts";
 export { runTestAnalysis, parseTokenList, readTokenList, formatTestAnalysisTable, testAnalysisJson, newRunId, type TestAnalysisReport, type TestAnalysisResult, type TokenListEntry } from "./test_analysis.ts";

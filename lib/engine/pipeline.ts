@@ -163,8 +163,9 @@ export class MigrationPipeline {
 }
 
 /**
- * The stand-in consumer until the trading stage (issue 7) exists: takes every verified signal so
- * the channel never grows, and says plainly that nothing is traded.
+ * A consumer that only takes the signals (so the channel never grows) and trades nothing — for
+ * tools and tests that run the pipeline without trading stages. The engine hands the channel to
+ * lib/trading's `consume` instead.
  */
 export async function consumeVerifiedSignals(
   channel: AsyncIterable<VerifiedTradeSignal<DetectedMigration>>,
@@ -175,7 +176,7 @@ export async function consumeVerifiedSignals(
   for await (const s of channel) {
     n++;
     onSignal?.(s);
-    logger.debug({ mint: s.mint }, "verified signal taken; no trading stage is wired in this build, nothing is bought");
+    logger.debug({ mint: s.mint }, "verified signal taken; nothing is traded by this consumer");
   }
   return n;
 }

@@ -109,8 +109,11 @@ test("boot with an injected watcher stage: checks, signals, status, health, syst
   expect(metrics).toContain('ferrix_verified_signals_total{checks="passed"} 1');
 
   await waitFor(() => notes.includes("WATCHDOG=1"), 2000, "a watchdog ping");
-  const s1 = JSON.parse(readFileSync(join(dir, "status.json"), "utf8"));
-  expect(s1).toMatchObject({ open_positions: 0, observers: 0, active_telemetry: 3, phase: "running" });
+  // The verified token is watched by the trading stages' entry observer (migration mode).
+  const readStatus = () => JSON.parse(readFileSync(join(dir, "status.json"), "utf8"));
+  await waitFor(() => readStatus().observers === 1, 2000, "the observer in the status file");
+  const s1 = readStatus();
+  expect(s1).toMatchObject({ open_positions: 0, observers: 1, active_telemetry: 3, phase: "running" });
   await waitFor(() => JSON.parse(readFileSync(join(dir, "status.json"), "utf8")).updated_at > s1.updated_at, 2000, "a status refresh");
 
   shutdown.request("test");

@@ -7,6 +7,8 @@ import type { Subprocess } from "bun";
 export const ROOT = resolve(import.meta.dir, "../..");
 export const BUN = process.execPath;
 export const FERRIX = join(ROOT, "cmd", "ferrix.ts");
+/** The compiled executable (scripts/build.ts ferrix). */
+export const FERRIX_BIN = join(ROOT, "bin", "ferrix");
 
 /** A scratch directory with a valid params file and an empty env file (no stray .env_PROD). */
 export function scratchDir(): string {
@@ -30,9 +32,10 @@ export interface RunningFerrix {
   exited: Promise<number>;
 }
 
-export function startFerrix(args: string[], opts: { cwd: string; env?: Record<string, string> }): RunningFerrix {
+/** Runs the source through Bun, or with `bin` the compiled executable. */
+export function startFerrix(args: string[], opts: { cwd: string; env?: Record<string, string>; bin?: string }): RunningFerrix {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, ...opts.env };
-  const proc = Bun.spawn([BUN, FERRIX, ...args], { cwd: opts.cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(opts.bin ? [opts.bin, ...args] : [BUN, FERRIX, ...args], { cwd: opts.cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const lines: Record<string, unknown>[] = [];
   let out = "";
   let err = "";
@@ -83,7 +86,7 @@ export function startFerrix(args: string[], opts: { cwd: string; env?: Record<st
 }
 
 /** Runs ferrix to completion. */
-export async function runFerrix(args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runFerrix(args: string[], opts: { cwd: string; env?: Record<string, string>; bin?: string }): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = startFerrix(args, opts);
   const code = await r.exited;
   return { code, stdout: r.stdout(), stderr: r.stderr() };
