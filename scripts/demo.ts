@@ -7,14 +7,18 @@
  *   2. telemetry_tool: ground-truth lifecycles     → out/demo/tel_out/ground_truth_analysis.jsonl
  *   3. walk_forward_split: holdout + WF rounds     → out/demo/tel_out/*.jsonl (+ .msgpack twins)
  *   4. backtest_logic: the shipped champion on the holdout
+ *   5. optimize_params: a short search, and whether its winner is promoted and why
+ *   6. run_deep_evolution.ts --once: one whole generation, and what changed in the champion
+ *   7. ferrix autobuysell: a short paper-trading session on the local chain simulator
  *
  * Flags: --days N (default 6), --seed N (default 42), --out-dir DIR (default out/demo), --keep.
  */
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "../lib/cli/args";
 import { style } from "../lib/cli/term";
-import { repoRoot, toolCommand } from "../lib/util/tools";
+import { bunPath, repoRoot, toolCommand } from "../lib/util/tools";
+import { runLiveDemo } from "./demo_live";
 
 const args = parseArgs(process.argv.slice(2), {
   days: { type: "number", description: "days of market", default: 6, min: 1 },
@@ -58,10 +62,40 @@ await step("telemetry_tool: rebuild ground-truth lifecycles (bad lines skipped a
 await step("walk_forward_split: permanent holdout + sliding walk-forward rounds with embargo", "walk_forward_split", [
   gt, "--out-dir", telOut, "--min-train-trades", "10", "--test-window-trades", "150", "--embargo-trades", "20", "--n-rounds", "4", "--sliding",
 ]);
-const demoParts = (process.env.FERRIX_DEMO_PARTS ?? "backtest").split(",");
-if (demoParts.includes("backtest") && existsSync(join(repoRoot, "cmd", "backtest_logic.ts"))) {
+// FERRIX_DEMO_PARTS=backtest,optimize,evolution,live selects parts (default: all).
+const parts = new Set((process.env.FERRIX_DEMO_PARTS ?? "backtest,optimize,evolution,live").split(","));
+const champion = join(dir, "best_strategy_params.json");
+copyFileSync(join(repoRoot, "data", "best_strategy_params.json"), champion);
+if (parts.has("backtest")) {
   await step("backtest_logic: the shipped champion on the permanent holdout", "backtest_logic", [
-    "--params", join(repoRoot, "data", "best_strategy_params.json"), "--data", join(telOut, "permanent_holdout.jsonl"), "--report", join(dir, "report.html"),
+    "--params", champion, "--data", join(telOut, "permanent_holdout.jsonl"), "--report", join(dir, "report.html"),
   ], { echo: true });
+}
+const SPLIT_ENV = { WF_ROUNDS: "4", TEST_WINDOW_TRADES: "150", EMBARGO_TRADES: "20", MIN_TRAIN_TRADES: "10" };
+if (parts.has("optimize")) {
+  await step("optimize_params: a short search (3 sweep stages × 10k samples) and the promotion gates", "optimize_params", [
+    "--samples", "10000", "--use-cma", "--multi-sweep", "entry,trail,dd", "--data-dir", telOut, "--wf-rounds", "4",
+    "--params", champion, "--seed", String(args.seed), "--min-entry-rate", "0.2", "--dry-run",
+  ], { echo: true });
+}
+if (parts.has("evolution")) {
+  stepNo++;
+  process.stdout.write(`\n${style.bold(`[${stepNo}] run_deep_evolution.ts --once: one whole generation on the demo market`)}\n`);
+  const env = {
+    ...process.env, ...SPLIT_ENV, SAMPLES_NORMAL: "10000", SAMPLES_EXPLORE: "10000", SAMPLES_CHAOS: "10000", SAMPLES_HAIL_MARY: "10000",
+    FORCED_CHAOS_GENS: "0", EVOLUTION_SEED: String(args.seed), GENERATION_SLEEP_SECONDS: "0", MIN_IMPROVEMENT: "0",
+    FERRIX_STATE_DIR: join(dir, "state"), FERRIX_PENDING_UPDATE_FILE: join(dir, "ferrix_pending_update"), FERRIX_CV_DEGRADED_FILE: join(dir, "ferrix_cv_degraded"),
+  };
+  mkdirSync(join(dir, "state"), { recursive: true });
+  const before = readFileSync(champion, "utf8");
+  const proc = Bun.spawn([bunPath(), join(repoRoot, "run_deep_evolution.ts"), "--once", "--cwd", dir], { env, stdout: "inherit", stderr: "inherit" });
+  if ((await proc.exited) !== 0) throw new Error("run_deep_evolution.ts --once failed");
+  const after = readFileSync(champion, "utf8");
+  process.stdout.write(after === before ? "  champion unchanged (no validated promotion this generation)\n" : `  champion replaced; journal: ${join(dir, "evolution_journal.md").replace(repoRoot + "/", "")}\n`);
+}
+if (parts.has("live")) {
+  stepNo++;
+  process.stdout.write(`\n${style.bold(`[${stepNo}] ferrix autobuysell: a paper-trading session on the local chain simulator`)}\n`);
+  await runLiveDemo(join(dir, "live"));
 }
 process.stdout.write(`\n${style.green("demo finished")} in ${((performance.now() - started) / 1000).toFixed(1)}s — outputs in ${dir.replace(repoRoot + "/", "")}/\n`);
