@@ -10,6 +10,13 @@
  * JSON-RPC interleave with the model's flow and the model is told (`syncReserves`). Tokens created
  * while the simulator runs also get a Pump.fun `create` with CreateEvent.
  *
+ * Accounts are as mainnet has them: a migrated pool is a 300-byte Pool account (older, shorter
+ * sizes on request, grown by PumpSwap extend_account); the supply outside the pool sits in real
+ * token accounts of the bonding curve's buyers (./holders.ts), market traders and RPC wallets, so
+ * getTokenLargestAccounts lists accounts a checker can read and simulate selling from; FeeConfig
+ * has the newest layout's fixed size. `setCoinCreator` changes a pool's coin creator as
+ * admin_set_coin_creator does, and swaps are checked against it (./programs.ts).
+ *
  * Time is simulated Unix ms (`now`); slots follow lib/market's slotAt (400 ms). Everything that
  * mutates runs through one promise chain, so a sendTransaction cannot interleave with a half-done
  * market step.
@@ -19,6 +26,7 @@ import { createHash } from "node:crypto";
 import type { PoolFees } from "../amm/index.ts";
 import { decodeBase58, encodeBase58 } from "../chain/base58.ts";
 import {
+  ANCHOR_EVENT_IX_TAG,
   ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
   PUMP_FEE_PROGRAM_ADDRESS,
   PUMPFUN_EVENT_AUTHORITY_ADDRESS,
@@ -38,13 +46,17 @@ import {
 import { eventCpiInstruction, eventLogLine, type EventTypes } from "../chain/events.ts";
 import { encodeMint } from "../chain/mint.ts";
 import { associatedTokenAddress, findBondingCurvePda, findCanonicalPoolPda } from "../chain/pda.ts";
+import { AnchorCodecs } from "../chain/anchor.ts";
+import { concatBytes } from "../chain/borsh.ts";
 import { buildMigrateInstruction, encodeBondingCurve, parseMigrateInstruction, pumpFunCodecs, PUMPFUN_IDL, encodePumpFunGlobal, type PumpFunGlobalAccount } from "../chain/pumpfun.ts";
 import type { SubscribeUpdateTransactionInfo } from "../chain/proto.ts";
 import {
   buildBuyExactQuoteInInstruction,
   buildBuyInstruction,
   buildSellInstruction,
+  decodePool,
   encodeFeeConfig,
+  FEE_CONFIG_SIZE_POST_EXOTIC,
   encodeGlobalConfig,
   encodePool,
   parseSwapInstruction,
@@ -58,10 +70,12 @@ import { idlAccountRole } from "../chain/anchor.ts";
 import { Market, MarketStream, slotAt, SLOT_ANCHOR, SLOT_ANCHOR_TS, TOKEN_SUPPLY, type MarketEvent, type TokenLaunch, type TokenMarket } from "../market/index.ts";
 import { randomAddress, randomSignature } from "../market/ids.ts";
 import { createRng, type Rng } from "../util/rng.ts";
-import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
-import { applySwap, executeInstructions, InstructionFailure, type ExecEnv, type SwapEffect } from "./programs.ts";
+import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
+import { curveHolderDistribution, holderWalletLamports } from "./holders.ts";
+import { ataSync } from "./pda_sync.ts";
+import { applySwap, executeInstructions, InstructionFailure, POOL_EXTENDED_SIZE, prioritizationFeeLamports, readComputeBudget, type ExecEnv, type SwapEffect } from "./programs.ts";
 import type { DevchainRecord, FlowRecord, MigrationRecord, RecordSource } from "./record.ts";
-import { ChainState, StateTxn, type SimPool } from "./state.ts";
+import { ChainState, StateTxn, type HolderProfile, type SimPool } from "./state.ts";
 import { buildTransactionInfo, type SimInnerGroup, type SimInstruction } from "./txbuild.ts";
 import { decodeWireTransaction, verifyWireSignatures, WireError, type DecodedWireTransaction } from "./wire.ts";
 
@@ -83,6 +97,16 @@ export interface DevchainOptions {
   historySlots?: number;
   /** How far ahead token creations are scheduled (default 14 days, the model's oldest token age). */
   createLookaheadMs?: number;
+  /** Share of market tokens whose holders are concentrated in one insider wallet (default 0.05). */
+  concentratedHolderShare?: number;
+  /**
+   * Charge received transactions the prioritization fee — ceil(compute-unit price × limit / 10⁶)
+   * lamports, the limit being SetComputeUnitLimit's or 200k per other instruction — on top of
+   * 5,000 lamports per signature, on success and on landed failure alike, as mainnet does; the fee
+   * is the transaction's meta.fee. Default false only while test/trading/live.test.ts ("slippage
+   * retry") still counts a failed sell at 5,000 lamports; then the default should become true.
+   */
+  priorityFees?: boolean;
 }
 
 export type ChainUpdate =
@@ -203,6 +227,10 @@ const PUMPFUN_GLOBAL: PumpFunGlobalAccount = {
 const CREATE_POOL_ROLES = new Map<string, AccountRole>(
   PUMPSWAP_IDL.instructions.find((i) => i.name === "create_pool")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole]),
 );
+const ammCodecs = new AnchorCodecs(PUMPSWAP_IDL, { integers: "number", keys: "camel" });
+const adminSetCoinCreatorIx = ammCodecs.instruction<{ coinCreator: Address }>("admin_set_coin_creator");
+const adminSetCoinCreatorEvent = ammCodecs.event<{ timestamp: number; adminSetCoinCreatorAuthority: Address; baseMint: Address; pool: Address; oldCoinCreator: Address; newCoinCreator: Address }>("AdminSetCoinCreatorEvent");
+const ADMIN_SET_COIN_CREATOR_ROLES = PUMPSWAP_IDL.instructions.find((i) => i.name === "admin_set_coin_creator")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole] as const);
 const CREATE_ROLES = PUMPFUN_IDL.instructions.find((i) => i.name === "create")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole] as const);
 const METAPLEX_PROGRAM_ADDRESS = "metaqbxxUerdq28cj1RbAWkYQm3ybzjb6a8bt518x1s" as Address;
 
@@ -212,6 +240,14 @@ export interface LaunchTokenOptions {
   quoteReserve?: number;
   coinCreator?: Address;
   fees?: PoolFees;
+  /**
+   * Bytes of the Pool account (default 300, the size today's PumpSwap pools have). Older pools
+   * are shorter — 243 (before is_mayhem_mode) up to 270 (the IDL's Pool struct) — and read as
+   * zero past their end; swaps on one shorter than the struct need extend_account first.
+   */
+  poolDataLength?: number;
+  /** How the bonding-curve buyers' tokens are spread (default "distributed"). */
+  holders?: HolderProfile;
 }
 
 export interface LaunchedToken {
@@ -222,7 +258,12 @@ export interface LaunchedToken {
   profile: MintProfile;
   baseTokenProgram: Address;
   coinCreator: Address;
+  poolDataLength: number;
+  holderProfile: HolderProfile;
 }
+
+/** Smallest Pool accepted by launchToken: the layout that ends with coin_creator. */
+export const MIN_POOL_DATA_LENGTH = 243;
 
 export class Devchain {
   readonly opts: Required<Omit<DevchainOptions, "marketEndTs">> & { marketEndTs: number };
@@ -255,10 +296,11 @@ export class Devchain {
   private readonly committed = new Map<string, CommittedTx>();
   private readonly statuses = new Map<string, { slot: number; err: unknown }>();
   private readonly hookPrograms = new Set<Address>();
+  private readonly curveSellRngs = new Map<Address, Rng>();
   private apiCount = 0;
 
   constructor(options: DevchainOptions) {
-    const defaults = { market: true, startTs: Date.UTC(2026, 0, 1), migrationsPerDay: 150, trackSeconds: 1800, idleStopSeconds: 300, days: 30, unsafeShare: 0.2, historySlots: 3_000, createLookaheadMs: 14 * DAY_MS };
+    const defaults = { market: true, startTs: Date.UTC(2026, 0, 1), migrationsPerDay: 150, trackSeconds: 1800, idleStopSeconds: 300, days: 30, unsafeShare: 0.2, historySlots: 3_000, createLookaheadMs: 14 * DAY_MS, concentratedHolderShare: 0.05, priorityFees: false };
     this.opts = { ...defaults, ...options, marketEndTs: options.marketEndTs ?? Infinity };
     this.rng = createRng(this.opts.seed).fork("devchain");
     this._now = this.opts.startTs;
@@ -429,7 +471,10 @@ export class Devchain {
   private installStaticAccounts(): void {
     const raw = this.state.raw;
     raw.set(PUMPSWAP_GLOBAL_CONFIG_ADDRESS, { owner: PUMPSWAP_PROGRAM_ADDRESS, data: encodeGlobalConfig(DEVCHAIN_GLOBAL_CONFIG), lamports: 10_000_000 });
-    raw.set(PUMPSWAP_FEE_CONFIG_ADDRESS, { owner: PUMP_FEE_PROGRAM_ADDRESS, data: encodeFeeConfig(DEVCHAIN_FEE_CONFIG), lamports: 30_000_000 });
+    // FeeConfig as mainnet allocates it: the newest layout's fixed size, zeros after the fields.
+    const feeConfig = new Uint8Array(FEE_CONFIG_SIZE_POST_EXOTIC);
+    feeConfig.set(encodeFeeConfig(DEVCHAIN_FEE_CONFIG));
+    raw.set(PUMPSWAP_FEE_CONFIG_ADDRESS, { owner: PUMP_FEE_PROGRAM_ADDRESS, data: feeConfig, lamports: rentExemptLamports(feeConfig.length) });
     raw.set(PUMPFUN_GLOBAL_ADDRESS, { owner: PUMPFUN_PROGRAM_ADDRESS, data: encodePumpFunGlobal(PUMPFUN_GLOBAL), lamports: 10_000_000 });
     for (const p of [PUMPSWAP_PROGRAM_ADDRESS, PUMPFUN_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMP_FEE_PROGRAM_ADDRESS]) {
       raw.set(p, { owner: "BPFLoaderUpgradeab1e11111111111111111111111" as Address, data: new Uint8Array(36), lamports: 1_141_440, executable: true });
@@ -466,6 +511,10 @@ export class Devchain {
     if (!r.chance(this.opts.unsafeShare)) return "safe";
     const unsafe = MINT_PROFILES.filter((p) => p !== "safe" && p !== "safe_token2022");
     return unsafe[r.int(unsafe.length)];
+  }
+
+  private holderProfileOf(launch: TokenLaunch): HolderProfile {
+    return createRng(this.opts.seed).fork(`devchain:holders-profile:${launch.index}`).chance(this.opts.concentratedHolderShare) ? "concentrated" : "distributed";
   }
 
   private async emitCreate(launch: TokenLaunch): Promise<void> {
@@ -569,6 +618,8 @@ export class Devchain {
     quoteReserve: number;
     fees: PoolFees;
     profile: MintProfile;
+    holders: HolderProfile;
+    poolDataLength: number;
     source: RecordSource;
   }): Promise<LaunchedToken> {
     const { mint, coinCreator, ts } = m;
@@ -578,7 +629,7 @@ export class Devchain {
     const [, poolBump] = await findCanonicalPoolPda(mint);
     const pool = named.pool;
     const lpSupply = BigInt(Math.floor(Math.sqrt(m.baseReserve) * Math.sqrt(m.quoteReserve)));
-    const account: PoolAccount = {
+    let account: PoolAccount = {
       poolBump,
       index: 0,
       creator: named.pool_authority,
@@ -595,24 +646,38 @@ export class Devchain {
       creatorFeeBps: m.fees.creatorFeeBps,
       canEditCreatorFee: false,
     };
+    // The Pool account at its size (older layouts are a prefix of today's, zero past their end).
+    const encoded = encodePool(account);
+    const poolData = new Uint8Array(m.poolDataLength);
+    poolData.set(encoded.subarray(0, Math.min(encoded.length, poolData.length)));
+    if (poolData.length < encoded.length) account = decodePool(poolData);
     // Ledger: mint, pool, vaults, LP mint, completed bonding curve.
     const st = this.state;
     st.mints.set(mint, simMint);
-    const simPool: SimPool = { address: pool, account, mint, baseVault: account.poolBaseTokenAccount, quoteVault: account.poolQuoteTokenAccount, fees: { ...m.fees }, baseTokenProgram: simMint.program, coinCreator, migratedTs: ts, holders: new Map() };
+    const simPool: SimPool = { address: pool, account, mint, baseVault: account.poolBaseTokenAccount, quoteVault: account.poolQuoteTokenAccount, fees: { ...m.fees }, baseTokenProgram: simMint.program, coinCreator, migratedTs: ts, holderProfile: m.holders, curveHolders: [] };
     st.pools.set(pool, simPool);
     st.poolsByMint.set(mint, simPool);
-    st.raw.set(pool, { owner: PUMPSWAP_PROGRAM_ADDRESS, data: encodePool(account), lamports: 4_000_000 });
-    st.tokenAccounts.set(account.poolBaseTokenAccount, { address: account.poolBaseTokenAccount, mint, owner: pool, amount: m.baseReserve, state: TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
-    st.tokenAccounts.set(account.poolQuoteTokenAccount, { address: account.poolQuoteTokenAccount, mint: WSOL_MINT_ADDRESS, owner: pool, amount: m.quoteReserve, state: TokenAccountStateCode.Initialized, isNative: true, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS + m.quoteReserve, program: TOKEN_PROGRAM_ADDRESS });
+    st.raw.set(pool, { owner: PUMPSWAP_PROGRAM_ADDRESS, data: poolData, lamports: rentExemptLamports(poolData.length) });
+    st.putToken({ address: account.poolBaseTokenAccount, mint, owner: pool, amount: m.baseReserve, state: TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
+    st.putToken({ address: account.poolQuoteTokenAccount, mint: WSOL_MINT_ADDRESS, owner: pool, amount: m.quoteReserve, state: TokenAccountStateCode.Initialized, isNative: true, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS + m.quoteReserve, program: TOKEN_PROGRAM_ADDRESS });
     st.raw.set(named.lp_mint, { owner: TOKEN_2022_PROGRAM_ADDRESS, data: encodeMint({ mintAuthority: pool, supply: lpSupply, decimals: 9, isInitialized: true, freezeAuthority: null, extensions: [] }), lamports: MINT_RENT_LAMPORTS });
     st.raw.set(named.bonding_curve, {
       owner: PUMPFUN_PROGRAM_ADDRESS,
       data: encodeBondingCurve({ virtualTokenReserves: 0, virtualQuoteReserves: 0, realTokenReserves: 0, realQuoteReserves: 0, tokenTotalSupply: TOKEN_SUPPLY, complete: true, creator: coinCreator, isMayhemMode: false, isCashbackCoin: false, quoteMint: SYSTEM_PROGRAM_ADDRESS, creatorFeeBps: 0, canEditCreatorFee: false, isHolderReward: false }),
       lamports: 1_500_000,
     });
-    // Holders: the curve's buyers hold what the pool does not; the creator's bag is unknown, so
-    // they appear as one aggregate "curve holders" entry until they trade.
-    simPool.holders.set(CURVE_HOLDERS, TOKEN_SUPPLY - m.baseReserve);
+    // Holders: the curve's buyers hold what the pool does not, each in its own ATA (frozen when
+    // the mint freezes new accounts), their wallets funded; the creator's bag among them.
+    const holderRng = createRng(this.opts.seed).fork(`devchain:holders:${mint}`);
+    const frozen = m.profile === "default_frozen";
+    for (const h of curveHolderDistribution(holderRng, { total: TOKEN_SUPPLY - m.baseReserve, supply: TOKEN_SUPPLY, creator: coinCreator, profile: m.holders })) {
+      const ata = ataSync(h.owner, mint, simMint.program);
+      st.putToken({ address: ata, mint, owner: h.owner, amount: h.amount, state: frozen ? TokenAccountStateCode.Frozen : TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
+      simPool.curveHolders.push(ata);
+      if (h.role !== "creator" && !st.lamports.has(h.owner)) st.lamports.set(h.owner, h.lamports);
+    }
+    // A creator the chain has never seen gets a wallet too (an existing one is left as it is).
+    if (!st.lamports.has(coinCreator) && !st.raw.has(coinCreator) && !st.tokenAccounts.has(coinCreator)) st.lamports.set(coinCreator, holderWalletLamports(holderRng));
 
     // create_pool CPI with its accounts named as Pump.fun passes them.
     const cpNamed: Record<string, Address> = {
@@ -737,7 +802,7 @@ export class Devchain {
     const created = this.createdTsByMint.get(mint);
     if (created !== undefined) rec.token_created_ts = created;
     this.addRecord(rec);
-    return { mint, pool, signature: sig, slot, profile: m.profile, baseTokenProgram: simMint.program, coinCreator };
+    return { mint, pool, signature: sig, slot, profile: m.profile, baseTokenProgram: simMint.program, coinCreator, poolDataLength: poolData.length, holderProfile: m.holders };
   }
 
   // ---- market flow ----
@@ -747,7 +812,7 @@ export class Devchain {
       case "migration": {
         const l = ev.launch;
         this.marketTokens.set(l.mint, tok);
-        await this.migrate({ mint: l.mint as Address, coinCreator: l.creator as Address, signature: decodeBase58(l.sig), ts: ev.ts, baseReserve: l.baseReserve, quoteReserve: l.quoteReserve, fees: l.fees, profile: this.mintProfileOf(l), source: "market" });
+        await this.migrate({ mint: l.mint as Address, coinCreator: l.creator as Address, signature: decodeBase58(l.sig), ts: ev.ts, baseReserve: l.baseReserve, quoteReserve: l.quoteReserve, fees: l.fees, profile: this.mintProfileOf(l), holders: this.holderProfileOf(l), poolDataLength: POOL_EXTENDED_SIZE, source: "market" });
         return;
       }
       case "swap": {
@@ -788,7 +853,7 @@ export class Devchain {
         const { info, keys } = buildTransactionInfo({ signature, feePayer: user, outer, inner: [{ index: 2, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) }], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ev.ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS + 30_000, err: null, computeUnits: 45_300 });
         const slot = this.emitTransaction(info, keys, ev.ts, null);
         this.counters.marketSwaps++;
-        this.applyHolders(res.effect);
+        this.applyMarketHolders(res.effect, parsed.accounts.user_base_token_account);
         this.recordFlow(res.effect, ev.ts, slot, ev.sig, "market");
         tok.syncReserves(res.effect.baseReserveAfter, res.effect.quoteReserveAfter, ev.ts);
         return;
@@ -817,15 +882,46 @@ export class Devchain {
     return buildSellInstruction({ ...input, baseAmountIn: arg1, minQuoteAmountOut: arg2 });
   }
 
-  private applyHolders(e: SwapEffect): void {
-    const h = e.pool.holders;
-    if (e.side === "buy") h.set(e.user, (h.get(e.user) ?? 0) + e.base);
-    else {
-      const held = h.get(e.user) ?? 0;
-      const fromUser = Math.min(held, e.base);
-      if (fromUser > 0) h.set(e.user, held - fromUser);
-      // Tokens a seller never bought on the pool came from the bonding curve.
-      if (e.base > fromUser) h.set(CURVE_HOLDERS, Math.max(0, (h.get(CURVE_HOLDERS) ?? 0) - (e.base - fromUser)));
+  /**
+   * A market trade's effect on holders (the model's swaps do not move wallet balances through the
+   * programs): a buy lands in the trader's ATA, a sell leaves it; what a seller never bought on
+   * the pool came from the bonding curve, so it leaves the curve buyers' accounts — a holder
+   * drawn with probability proportional to balance, so the spread keeps its shape.
+   */
+  private applyMarketHolders(e: SwapEffect, userBaseAta: Address): void {
+    const st = this.state;
+    const pool = e.pool;
+    if (!st.lamports.has(e.user)) st.lamports.set(e.user, holderWalletLamports(createRng(this.opts.seed).fork(`devchain:wallet:${e.user}`)));
+    const acc = st.tokenAccounts.get(userBaseAta);
+    const mint = st.mints.get(pool.mint);
+    if (e.side === "buy") {
+      const withheld = mint && mint.transferFeeBps > 0 ? Math.ceil((e.base * mint.transferFeeBps) / 10_000) : 0;
+      const amount = (acc?.amount ?? 0) + e.base - withheld;
+      st.putToken(acc ? { ...acc, amount } : { address: userBaseAta, mint: pool.mint, owner: e.user, amount, state: mint?.profile === "default_frozen" ? TokenAccountStateCode.Frozen : TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: pool.baseTokenProgram });
+      return;
+    }
+    const fromUser = Math.min(acc?.amount ?? 0, e.base);
+    if (acc && fromUser > 0) st.putToken({ ...acc, amount: acc.amount - fromUser });
+    let short = e.base - fromUser;
+    if (short <= 0) return;
+    let rng = this.curveSellRngs.get(pool.address);
+    if (!rng) this.curveSellRngs.set(pool.address, (rng = createRng(this.opts.seed).fork(`devchain:curve-sells:${pool.mint}`)));
+    while (short > 0) {
+      let total = 0;
+      for (const a of pool.curveHolders) total += st.tokenAccounts.get(a)?.amount ?? 0;
+      if (total <= 0) return;
+      let x = rng.next() * total;
+      let pick: TokenAccount | null = null;
+      for (const a of pool.curveHolders) {
+        const t = st.tokenAccounts.get(a);
+        if (!t || t.amount <= 0) continue;
+        pick = t;
+        x -= t.amount;
+        if (x < 0) break;
+      }
+      const take = Math.min(pick!.amount, short);
+      st.putToken({ ...pick!, amount: pick!.amount - take });
+      short -= take;
     }
   }
 
@@ -838,6 +934,10 @@ export class Devchain {
 
   /** Creates a token with a freshly migrated pool right now (streamed like a market migration). */
   launchToken(opts: LaunchTokenOptions = {}): Promise<LaunchedToken> {
+    const poolLength = opts.poolDataLength ?? POOL_EXTENDED_SIZE;
+    if (!Number.isInteger(poolLength) || poolLength < MIN_POOL_DATA_LENGTH || poolLength > 10_240) {
+      return Promise.reject(new Error(`poolDataLength must be an integer from ${MIN_POOL_DATA_LENGTH} to 10240, got ${poolLength}`));
+    }
     return this.run(async () => {
       const n = this.apiCount++;
       const r = createRng(this.opts.seed).fork(`devchain:api:${n}`);
@@ -852,6 +952,8 @@ export class Devchain {
         quoteReserve: opts.quoteReserve ?? 84_990_359_055,
         fees: opts.fees ?? { lpFeeBps: 2, protocolFeeBps: 93, creatorFeeBps: 30 },
         profile: opts.profile ?? "safe",
+        holders: opts.holders ?? "distributed",
+        poolDataLength: poolLength,
         source: "api",
       });
     });
@@ -892,7 +994,7 @@ export class Devchain {
     const existing = this.state.tokenAccounts.get(ata);
     const isNative = mint === WSOL_MINT_ADDRESS;
     const amountNow = (existing?.amount ?? 0) + amount;
-    this.state.tokenAccounts.set(ata, {
+    this.state.putToken({
       address: ata,
       mint,
       owner,
@@ -902,8 +1004,6 @@ export class Devchain {
       lamports: TOKEN_ACCOUNT_RENT_LAMPORTS + (isNative ? amountNow : 0),
       program,
     });
-    const pool = this.state.poolsByMint.get(mint);
-    if (pool) pool.holders.set(owner, (pool.holders.get(owner) ?? 0) + amount);
     return ata;
   }
 
@@ -931,12 +1031,20 @@ export class Devchain {
       }
       if (opts.commit && this.statuses.has(tx.signature)) throw new RpcError(-32002, "Transaction simulation failed: This transaction has already been processed", { err: "AlreadyProcessed", logs: [] });
       const ts = this._now;
+      // The fee, as the runtime takes it before running anything: 5,000 lamports a signature
+      // plus the prioritization fee (compute-unit price × limit) when enabled.
+      const budget = readComputeBudget(tx.instructions);
+      if ("error" in budget) {
+        if (opts.commit && !opts.skipPreflight) throw new RpcError(-32002, `Transaction simulation failed: ${JSON.stringify(budget.error)}`, { err: budget.error, logs: [], accounts: null, unitsConsumed: 0, returnData: null });
+        return { signature: tx.signature, err: budget.error, logs: [], unitsConsumed: 0, slot: this.slot };
+      }
+      const fee = SIGNATURE_FEE_LAMPORTS * tx.signatures.length + (this.opts.priorityFees ? prioritizationFeeLamports(budget) : 0);
       const txn = new StateTxn(this.state);
-      const fee = SIGNATURE_FEE_LAMPORTS * tx.signatures.length;
       const payerBalance = txn.getLamports(tx.feePayer);
       if (payerBalance < fee) {
-        if (opts.commit && !opts.skipPreflight) throw new RpcError(-32002, "Transaction simulation failed: Attempt to debit an account but found no record of a prior credit.", { err: "AccountNotFound", logs: [] });
-        return { signature: tx.signature, err: "AccountNotFound", logs: [], unitsConsumed: 0, slot: this.slot };
+        const [err, message] = txn.exists(tx.feePayer) ? ["InsufficientFundsForFee", "Insufficient funds for fee"] : ["AccountNotFound", "Attempt to debit an account but found no record of a prior credit."];
+        if (opts.commit && !opts.skipPreflight) throw new RpcError(-32002, `Transaction simulation failed: ${message}`, { err, logs: [] });
+        return { signature: tx.signature, err, logs: [], unitsConsumed: 0, slot: this.slot };
       }
       txn.setLamports(tx.feePayer, payerBalance - fee);
       let out;
@@ -951,7 +1059,9 @@ export class Devchain {
         if (opts.commit) {
           // Landed but failed: the fee is charged and the failure is on record (and filtered from
           // streams that ask for failed: false).
-          this.state.lamports.set(tx.feePayer, payerBalance - fee);
+          const charge = new StateTxn(this.state);
+          charge.setLamports(tx.feePayer, payerBalance - fee);
+          charge.commit();
           const { info, keys } = buildTransactionInfo({ signature: tx.signatures[0].bytes!, feePayer: tx.feePayer, outer: tx.instructions, inner: [], logs: err.logs, recentBlockhash: decodeBase58(tx.recentBlockhash), index: 0, fee, err: txErr, computeUnits: 0, otherSignatures: tx.signatures.slice(1).map((s) => s.bytes!) });
           this.emitTransaction(info, keys, ts, txErr);
         }
@@ -975,7 +1085,6 @@ export class Devchain {
       const slot = this.emitTransaction(info, keys, ts, null);
       this.counters.rpcTransactions++;
       for (const e of out.swaps) {
-        this.applyHolders(e);
         this.recordFlow(e, ts, slot, tx.signature, "rpc");
         this.marketTokens.get(e.pool.mint)?.syncReserves(e.baseReserveAfter, e.quoteReserveAfter, ts);
       }
@@ -1006,20 +1115,65 @@ export class Devchain {
     return null;
   }
 
-  /** Largest holders of a mint, as token accounts (ATAs of the owners), largest first. */
+  /**
+   * getTokenLargestAccounts: the mint's token accounts (pool vault, bonding-curve buyers, market
+   * traders, RPC wallets), largest first, at most `limit` — every one a real account getAccount serves.
+   */
   async tokenLargestAccounts(mint: Address, limit = 20): Promise<{ address: Address; amount: number }[]> {
-    const pool = this.state.poolsByMint.get(mint);
-    const simMint = this.state.mints.get(mint);
-    if (!pool || !simMint) return [];
-    const entries: [string, number][] = [[pool.address, this.state.tokenAccounts.get(pool.baseVault)?.amount ?? 0], ...pool.holders];
-    entries.sort((a, b) => b[1] - a[1]);
-    const top = entries.filter(([, amt]) => amt > 0).slice(0, limit);
-    return Promise.all(
-      top.map(async ([owner, amount]) => ({
-        address: owner === pool.address ? pool.baseVault : owner === CURVE_HOLDERS ? (label32(`devchain curve holders ${mint}`) as Address) : await associatedTokenAddress(owner as Address, mint, simMint.program),
-        amount,
-      })),
-    );
+    if (!this.state.mints.has(mint)) return [];
+    return this.state
+      .tokenAccountsOf(mint)
+      .sort((a, b) => b.amount - a.amount || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0))
+      .slice(0, limit)
+      .map((t) => ({ address: t.address, amount: t.amount }));
+  }
+
+  /**
+   * Changes a pool's coin creator right now, as PumpSwap's `admin_set_coin_creator` (or
+   * `set_coin_creator` from the token's metadata) does: Pool.coin_creator is rewritten (a pool
+   * shorter than the Pool struct is first grown to 300 bytes, as the SDK prepends extend_account)
+   * and the instruction is streamed with its AdminSetCoinCreatorEvent. Swaps must then pass the
+   * new creator's vault: a client still using the old one fails with ConstraintSeeds (2006).
+   */
+  setCoinCreator(poolOrMint: Address, coinCreator: Address): Promise<{ pool: Address; previous: Address; signature: string; slot: number }> {
+    return this.run(async () => {
+      const st = this.state;
+      const pool = st.pools.get(poolOrMint) ?? st.poolsByMint.get(poolOrMint);
+      if (!pool) throw new Error(`no pool for ${poolOrMint}`);
+      const previous = pool.account.coinCreator;
+      pool.account.coinCreator = coinCreator;
+      pool.coinCreator = coinCreator;
+      const raw = st.raw.get(pool.address)!;
+      const encoded = encodePool(pool.account);
+      const length = raw.data.length < encoded.length ? POOL_EXTENDED_SIZE : raw.data.length;
+      const data = new Uint8Array(length);
+      data.set(raw.data.subarray(0, Math.min(raw.data.length, length)));
+      data.set(encoded);
+      st.raw.set(pool.address, { ...raw, data, lamports: Math.max(raw.lamports, rentExemptLamports(length)) });
+
+      const ts = this._now;
+      const r = createRng(this.opts.seed).fork(`devchain:api:${this.apiCount++}`);
+      const signature = decodeBase58(randomSignature(r));
+      const authority = DEVCHAIN_GLOBAL_CONFIG.adminSetCoinCreatorAuthority;
+      const named: Record<string, Address> = { admin_set_coin_creator_authority: authority, global_config: PUMPSWAP_GLOBAL_CONFIG_ADDRESS, pool: pool.address, event_authority: PUMPSWAP_EVENT_AUTHORITY_ADDRESS, program: PUMPSWAP_PROGRAM_ADDRESS };
+      const ix: SimInstruction = { programAddress: PUMPSWAP_PROGRAM_ADDRESS, accounts: ADMIN_SET_COIN_CREATOR_ROLES.map(([n, role]) => ({ address: named[n], role })), data: adminSetCoinCreatorIx.encode({ coinCreator }) };
+      const eventData = adminSetCoinCreatorEvent.encode({ timestamp: Math.floor(ts / 1000), adminSetCoinCreatorAuthority: authority, baseMint: pool.mint, pool: pool.address, oldCoinCreator: previous, newCoinCreator: coinCreator });
+      const cpi: SimInstruction = { programAddress: PUMPSWAP_PROGRAM_ADDRESS, accounts: [{ address: PUMPSWAP_EVENT_AUTHORITY_ADDRESS, role: AccountRole.READONLY_SIGNER }], data: concatBytes(ANCHOR_EVENT_IX_TAG, eventData) };
+      const A = PUMPSWAP_PROGRAM_ADDRESS;
+      const logs = [
+        `Program ${A} invoke [1]`,
+        "Program log: Instruction: AdminSetCoinCreator",
+        `Program data: ${Buffer.from(eventData).toString("base64")}`,
+        `Program ${A} invoke [2]`,
+        `Program ${A} consumed 2003 of 190000 compute units`,
+        `Program ${A} success`,
+        `Program ${A} consumed 14000 of 200000 compute units`,
+        `Program ${A} success`,
+      ];
+      const { info, keys } = buildTransactionInfo({ signature, feePayer: authority, outer: [ix], inner: [{ index: 0, instructions: [{ ix: cpi, stackHeight: 2 }] }], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS, err: null, computeUnits: 14_000 });
+      const slot = this.emitTransaction(info, keys, ts, null);
+      return { pool: pool.address, previous, signature: encodeBase58(signature), slot };
+    });
   }
 
   /** Registers a program as deployed (a transfer-hook program, so hooked transfers can pass). */
@@ -1028,9 +1182,6 @@ export class Devchain {
     this.state.raw.set(program, { owner: "BPFLoaderUpgradeab1e11111111111111111111111" as Address, data: new Uint8Array(36), lamports: 1_141_440, executable: true });
   }
 }
-
-/** Holder key for bonding-curve buyers who have not traded on the pool. */
-const CURVE_HOLDERS = "curve-holders";
 
 const tokenDataCache = new WeakMap<object, Uint8Array>();
 /** Token accounts are replaced, never mutated, on change: their bytes can be cached per object. */

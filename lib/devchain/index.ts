@@ -12,11 +12,14 @@ import { DevchainGrpcServer } from "./grpc_server.ts";
 import type { DevchainRecord } from "./record.ts";
 import { DevchainRpcServer } from "./rpc_server.ts";
 
-export { Devchain, RpcError, DEVCHAIN_FEE_CONFIG, DEVCHAIN_GLOBAL_CONFIG, MIGRATION_KEEPER_ADDRESS, slotStartMs, type DevchainOptions, type ChainUpdate, type LaunchTokenOptions, type LaunchedToken, type SubmitResult } from "./chain.ts";
+export { Devchain, RpcError, DEVCHAIN_FEE_CONFIG, DEVCHAIN_GLOBAL_CONFIG, MIGRATION_KEEPER_ADDRESS, MIN_POOL_DATA_LENGTH, slotStartMs, type DevchainOptions, type ChainUpdate, type LaunchTokenOptions, type LaunchedToken, type SubmitResult } from "./chain.ts";
 export { DevchainGrpcServer, matchTransaction, type GrpcServerOptions } from "./grpc_server.ts";
 export { DevchainRpcServer, type RpcServerOptions } from "./rpc_server.ts";
-export { MINT_PROFILES, SELL_BLOCKED_PROFILES, makeMint, encodeTokenAccount, decodeTokenAccount, TOKEN_ACCOUNT_RENT_LAMPORTS, type MintProfile, type SimMint, type TokenAccount } from "./accounts.ts";
-export { PumpSwapError, TokenError, priceOrder, type SwapOrder } from "./programs.ts";
+export { MINT_PROFILES, SELL_BLOCKED_PROFILES, makeMint, encodeTokenAccount, decodeTokenAccount, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, type MintProfile, type SimMint, type TokenAccount } from "./accounts.ts";
+export { AnchorError, PumpSwapError, TokenError, POOL_EXTENDED_SIZE, POOL_STRUCT_SIZE, prioritizationFeeLamports, readComputeBudget, priceOrder, type ComputeBudget, type SwapOrder } from "./programs.ts";
+export { curveHolderDistribution, holderWalletLamports, type CurveHolder } from "./holders.ts";
+export { ataSync, coinCreatorVaultAuthoritySync } from "./pda_sync.ts";
+export type { HolderProfile, SimPool } from "./state.ts";
 export type { DevchainRecord, MigrationRecord, FlowRecord, TickRecord, CreateRecord, RecordSource } from "./record.ts";
 
 export interface StartDevchainOptions extends DevchainOptions {

@@ -4,21 +4,104 @@
  * swap makes), and PumpSwap buy / buy_exact_quote_in / sell priced with lib/amm. Errors are the
  * programs' own: PumpSwap's IDL error codes (6004 ExceededSlippage, …) and SPL Token / Token-2022
  * TokenError numbers, reported as Solana's InstructionError [index, {Custom: n}].
+ *
+ * PumpSwap also runs `extend_account` (grows an older, shorter Pool account to the size the
+ * official SDK checks for, the user paying the extra rent) and makes the account checks the
+ * Anchor program makes on a swap: the Pool must deserialize (data at least as long as the IDL's
+ * Pool struct: AccountDidNotDeserialize 3003 otherwise), and the coin-creator vault accounts must
+ * be derived from Pool.coin_creator (the vault ATA: AccountNotAssociatedTokenAccount 3014; the
+ * vault authority `["creator_vault", pool.coin_creator]`: ConstraintSeeds 2006).
  */
 import { AccountRole, type AccountMeta, type Address } from "@solana/kit";
 import { quoteBuyExactBase, quoteBuyExactQuote, quoteSell, type BuyQuote, type PoolFees, type SellQuote } from "../amm/index.ts";
-import { ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS, SYSTEM_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../chain/constants.ts";
+import { AnchorCodecs } from "../chain/anchor.ts";
+import { concatBytes } from "../chain/borsh.ts";
+import { ANCHOR_EVENT_IX_TAG, ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMPSWAP_EVENT_AUTHORITY_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS, SYSTEM_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../chain/constants.ts";
 import { eventCpiInstruction, eventLogLine } from "../chain/events.ts";
-import { associatedTokenAddress, findCoinCreatorVaultAuthorityPda } from "../chain/pda.ts";
-import { parseSwapInstruction, type BuyEvent, type SellEvent, type SwapInstructionName } from "../chain/pumpswap.ts";
-import { TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type SimMint, type TokenAccount } from "./accounts.ts";
+import { parseSwapInstruction, POOL_ACCOUNT_EXTENDED_SIZE, pumpSwapCodecs, PUMPSWAP_IDL, type BuyEvent, type SellEvent, type SwapInstructionName } from "../chain/pumpswap.ts";
+import { rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type SimMint, type TokenAccount } from "./accounts.ts";
+import { ataSync, coinCreatorVaultAuthoritySync } from "./pda_sync.ts";
 import type { SimPool, StateTxn } from "./state.ts";
 import type { SimInnerGroup, SimInstruction } from "./txbuild.ts";
 
 export const COMPUTE_BUDGET_PROGRAM_ADDRESS = "ComputeBudget111111111111111111111111111111" as Address;
 
 /** PumpSwap error codes (data/idl/pump_amm.json `errors`). */
-export const PumpSwapError = { ZeroBaseAmount: 6001, ZeroQuoteAmount: 6002, ExceededSlippage: 6004, BuyMoreBaseAmountThanPoolReserves: 6016 } as const;
+export const PumpSwapError = { ZeroBaseAmount: 6001, ZeroQuoteAmount: 6002, ExceededSlippage: 6004, BuyMoreBaseAmountThanPoolReserves: 6016, NewSizeLessThanCurrentSize: 6026, AccountTypeNotSupported: 6027 } as const;
+/** Anchor framework error codes the PumpSwap program returns from its account checks. */
+export const AnchorError = { ConstraintSeeds: 2006, AccountDidNotDeserialize: 3003, InvalidProgramId: 3008, AccountNotAssociatedTokenAccount: 3014 } as const;
+
+/** Length of the Pool struct in the IDL (discriminator included): shorter pools do not deserialize. */
+export const POOL_STRUCT_SIZE = pumpSwapCodecs.pool.encode({
+  poolBump: 0,
+  index: 0,
+  creator: SYSTEM_PROGRAM_ADDRESS,
+  baseMint: SYSTEM_PROGRAM_ADDRESS,
+  quoteMint: SYSTEM_PROGRAM_ADDRESS,
+  lpMint: SYSTEM_PROGRAM_ADDRESS,
+  poolBaseTokenAccount: SYSTEM_PROGRAM_ADDRESS,
+  poolQuoteTokenAccount: SYSTEM_PROGRAM_ADDRESS,
+  lpSupply: 0n,
+  coinCreator: SYSTEM_PROGRAM_ADDRESS,
+  isMayhemMode: false,
+  isCashbackCoin: false,
+  virtualQuoteReserves: 0,
+  creatorFeeBps: 0,
+  canEditCreatorFee: false,
+}).length;
+/** What extend_account grows a Pool to: the size the official SDK checks (`POOL_ACCOUNT_NEW_SIZE`). */
+export const POOL_EXTENDED_SIZE = POOL_ACCOUNT_EXTENDED_SIZE;
+
+const ammCodecs = new AnchorCodecs(PUMPSWAP_IDL, { integers: "number", keys: "camel" });
+const extendAccountEventCodec = ammCodecs.event<{ timestamp: number; account: Address; user: Address; currentSize: number; newSize: number }>("ExtendAccountEvent");
+
+function anchorAccountError(account: string, name: keyof typeof AnchorError, message: string, pubkeys?: [Address, Address]): string[] {
+  const out = [`Program log: AnchorError caused by account: ${account}. Error Code: ${name}. Error Number: ${AnchorError[name]}. Error Message: ${message}.`];
+  if (pubkeys) out.push("Program log: Left:", `Program log: ${pubkeys[0]}`, "Program log: Right:", `Program log: ${pubkeys[1]}`);
+  return out;
+}
+
+export const DEFAULT_COMPUTE_UNIT_LIMIT_PER_INSTRUCTION = 200_000;
+export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
+
+export interface ComputeBudget {
+  computeUnitLimit: number;
+  computeUnitPriceMicroLamports: number;
+}
+
+/**
+ * The compute budget the runtime reads from a transaction before running it: SetComputeUnitLimit
+ * (capped at 1.4M) else 200k per other instruction, and SetComputeUnitPrice. A repeated budget
+ * instruction is DuplicateInstruction, malformed data InvalidInstructionData (the transaction is
+ * then rejected without a fee).
+ */
+export function readComputeBudget(instructions: readonly SimInstruction[]): ComputeBudget | { error: unknown } {
+  let limit: number | null = null;
+  let price: number | null = null;
+  let others = 0;
+  for (let i = 0; i < instructions.length; i++) {
+    const ix = instructions[i];
+    if (ix.programAddress !== COMPUTE_BUDGET_PROGRAM_ADDRESS) {
+      others++;
+      continue;
+    }
+    if (ix.data[0] === 2 && ix.data.length === 5) {
+      if (limit !== null) return { error: { DuplicateInstruction: i } };
+      limit = readU32(ix.data, 1);
+    } else if (ix.data[0] === 3 && ix.data.length === 9) {
+      if (price !== null) return { error: { DuplicateInstruction: i } };
+      price = readU64(ix.data, 1);
+    } else if (ix.data[0] !== 1 && ix.data[0] !== 4) {
+      return { error: { InstructionError: [i, "InvalidInstructionData"] } };
+    }
+  }
+  return { computeUnitLimit: Math.min(MAX_COMPUTE_UNIT_LIMIT, limit ?? DEFAULT_COMPUTE_UNIT_LIMIT_PER_INSTRUCTION * others), computeUnitPriceMicroLamports: price ?? 0 };
+}
+
+/** ceil(price × limit / 10⁶) lamports, as the runtime computes the prioritization fee. */
+export function prioritizationFeeLamports(b: ComputeBudget): number {
+  return Number((BigInt(b.computeUnitPriceMicroLamports) * BigInt(b.computeUnitLimit) + 999_999n) / 1_000_000n);
+}
 /** spl-token / spl-token-2022 TokenError numbers. */
 export const TokenError = { InsufficientFunds: 1, MintMismatch: 3, OwnerMismatch: 4, UninitializedState: 9, NonNativeHasBalance: 11, AccountFrozen: 17, NonTransferable: 37, MintPaused: 67 } as const;
 
@@ -111,6 +194,21 @@ const u64le = (v: number): Uint8Array => {
 const readU32 = (d: Uint8Array, o: number) => new DataView(d.buffer, d.byteOffset, d.byteLength).getUint32(o, true);
 const readU64 = (d: Uint8Array, o: number) => Number(new DataView(d.buffer, d.byteOffset, d.byteLength).getBigUint64(o, true));
 
+function systemTransferIx(from: Address, to: Address, lamports: number): SimInstruction {
+  const data = new Uint8Array(12);
+  const v = new DataView(data.buffer);
+  v.setUint32(0, 2, true);
+  v.setBigUint64(4, BigInt(lamports), true);
+  return {
+    programAddress: SYSTEM_PROGRAM_ADDRESS,
+    accounts: [
+      { address: from, role: AccountRole.WRITABLE_SIGNER },
+      { address: to, role: AccountRole.WRITABLE },
+    ],
+    data,
+  };
+}
+
 const isTokenProgram = (p: Address) => p === TOKEN_PROGRAM_ADDRESS || p === TOKEN_2022_PROGRAM_ADDRESS;
 
 function transferCheckedIx(program: Address, from: Address, mint: Address, to: Address, authority: Address, amount: number, decimals: number): SimInstruction {
@@ -165,7 +263,7 @@ export async function executeInstructions(txn: StateTxn, instructions: readonly 
       const idempotent = ix.data.length > 0 && ix.data[0] === 1;
       const [payer, ata, owner, mint, , tokenProgram] = ix.accounts.map((a) => a.address);
       if (!signers.has(payer)) fail("MissingRequiredSignature");
-      const expected = await associatedTokenAddress(owner, mint, tokenProgram);
+      const expected = ataSync(owner, mint, tokenProgram);
       if (expected !== ata) fail("InvalidSeeds", `Associated address does not match seed derivation`);
       const existing = txn.getToken(ata);
       if (existing) {
@@ -200,6 +298,10 @@ export async function executeInstructions(txn: StateTxn, instructions: readonly 
         fail("InvalidInstructionData", `the simulator's token program does not support instruction ${op}`);
       }
       out.computeUnits += 3_000;
+    } else if (ix.programAddress === PUMPSWAP_PROGRAM_ADDRESS && pumpSwapCodecs.extendAccount.matches(ix.data)) {
+      const res = extendAccount(txn, ix, signers, env, (kind, msg) => fail(kind, msg), logs);
+      out.inner.push({ index: i, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) });
+      out.computeUnits += 12_000;
     } else if (ix.programAddress === PUMPSWAP_PROGRAM_ADDRESS) {
       const parsed = (() => {
         try {
@@ -214,6 +316,23 @@ export async function executeInstructions(txn: StateTxn, instructions: readonly 
       if (!pool) fail("AccountNotInitialized", `pool ${p.accounts.pool} does not exist`);
       const user = p.accounts.user;
       if (!signers.has(user)) fail("MissingRequiredSignature");
+      // Anchor's account checks, in account order: the Pool deserializes, then the coin-creator vault.
+      const poolData = txn.getRaw(pool!.address)?.data.length ?? 0;
+      if (poolData < POOL_STRUCT_SIZE) {
+        logs.push(...anchorAccountError("pool", "AccountDidNotDeserialize", "Failed to deserialize the account"));
+        fail({ Custom: AnchorError.AccountDidNotDeserialize });
+      }
+      const vaultAuthority = p.accounts.coin_creator_vault_authority;
+      const vaultAta = ataSync(vaultAuthority, p.accounts.quote_mint, p.accounts.quote_token_program);
+      if (p.accounts.coin_creator_vault_ata !== vaultAta) {
+        logs.push(...anchorAccountError("coin_creator_vault_ata", "AccountNotAssociatedTokenAccount", "The given account is not the associated token account"));
+        fail({ Custom: AnchorError.AccountNotAssociatedTokenAccount });
+      }
+      const expectedAuthority = coinCreatorVaultAuthoritySync(pool!.account.coinCreator);
+      if (vaultAuthority !== expectedAuthority) {
+        logs.push(...anchorAccountError("coin_creator_vault_authority", "ConstraintSeeds", "A seeds constraint was violated", [vaultAuthority, expectedAuthority]));
+        fail({ Custom: AnchorError.ConstraintSeeds });
+      }
       const args = p.args as unknown as Record<string, number>;
       const order: SwapOrder =
         p.name === "buy"
@@ -236,12 +355,73 @@ export async function executeInstructions(txn: StateTxn, instructions: readonly 
   return out;
 }
 
+/**
+ * PumpSwap extend_account: grows a program-owned Pool to POOL_EXTENDED_SIZE bytes (zeros after
+ * the old data), the user paying the rent the larger account needs; emits ExtendAccountEvent.
+ * Only Pool accounts are supported here (AccountTypeNotSupported otherwise); a Pool already
+ * larger than the target is NewSizeLessThanCurrentSize; one of exactly that size is left as is.
+ */
+function extendAccount(txn: StateTxn, ix: SimInstruction, signers: ReadonlySet<Address>, env: ExecEnv, fail: (k: InstructionErrorKind, msg?: string) => never, logs: string[]): { inner: SimInstruction[] } {
+  if (ix.accounts.length < 5) fail("NotEnoughAccountKeys");
+  const [account, user, systemProgram, eventAuthority] = ix.accounts.map((a) => a.address);
+  logs.push("Program log: Instruction: ExtendAccount");
+  if (!signers.has(user)) fail("MissingRequiredSignature");
+  if (systemProgram !== SYSTEM_PROGRAM_ADDRESS) {
+    logs.push(...anchorAccountError("system_program", "InvalidProgramId", "Program ID was not as expected"));
+    fail({ Custom: AnchorError.InvalidProgramId });
+  }
+  if (eventAuthority !== PUMPSWAP_EVENT_AUTHORITY_ADDRESS) {
+    logs.push(...anchorAccountError("event_authority", "ConstraintSeeds", "A seeds constraint was violated"));
+    fail({ Custom: AnchorError.ConstraintSeeds });
+  }
+  const raw = txn.getRaw(account);
+  if (!raw || raw.owner !== PUMPSWAP_PROGRAM_ADDRESS || !pumpSwapCodecs.pool.matches(raw.data)) {
+    fail({ Custom: PumpSwapError.AccountTypeNotSupported }, "AnchorError occurred. Error Code: AccountTypeNotSupported. Error Number: 6027. Error Message: AccountTypeNotSupported.");
+  }
+  const current = raw!.data.length;
+  const target = POOL_EXTENDED_SIZE;
+  if (current > target) fail({ Custom: PumpSwapError.NewSizeLessThanCurrentSize }, "AnchorError occurred. Error Code: NewSizeLessThanCurrentSize. Error Number: 6026. Error Message: NewSizeLessThanCurrentSize.");
+  const inner: SimInstruction[] = [];
+  const rent = Math.max(0, rentExemptLamports(target) - raw!.lamports);
+  if (rent > 0) {
+    const balance = txn.getLamports(user);
+    if (balance < rent) {
+      logs.push(`Program ${SYSTEM_PROGRAM_ADDRESS} invoke [2]`, `Transfer: insufficient lamports ${balance}, need ${rent}`, `Program ${SYSTEM_PROGRAM_ADDRESS} failed: custom program error: 0x1`);
+      fail({ Custom: 1 });
+    }
+    txn.setLamports(user, balance - rent);
+    inner.push(systemTransferIx(user, account, rent));
+    logs.push(`Program ${SYSTEM_PROGRAM_ADDRESS} invoke [2]`, `Program ${SYSTEM_PROGRAM_ADDRESS} success`);
+  }
+  const data = new Uint8Array(Math.max(target, current));
+  data.set(raw!.data);
+  const grown = txn.getRaw(account)!;
+  txn.setRaw(account, { ...grown, data, lamports: grown.lamports + rent });
+  const eventData = extendAccountEventCodec.encode({ timestamp: env.timestampS, account, user, currentSize: current, newSize: data.length });
+  logs.push(`Program data: ${Buffer.from(eventData).toString("base64")}`);
+  logs.push(`Program ${PUMPSWAP_PROGRAM_ADDRESS} invoke [2]`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} consumed 2003 of 180000 compute units`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} success`);
+  inner.push({ programAddress: PUMPSWAP_PROGRAM_ADDRESS, accounts: [{ address: PUMPSWAP_EVENT_AUTHORITY_ADDRESS, role: AccountRole.READONLY_SIGNER }], data: concatBytes(ANCHOR_EVENT_IX_TAG, eventData) });
+  return { inner };
+}
+
 interface SwapUserAccounts {
   user: Address;
   userBaseTokenAccount: Address;
   userQuoteTokenAccount: Address;
   /** False for the market model's traders, whose wallets the simulator does not keep. */
   moveUserBalances: boolean;
+}
+
+const feeAtaMemo = new Map<Address, Address>();
+/** WSOL ATA of a fee recipient or vault authority (memoised: few recipients, many swaps). */
+function feeAta(owner: Address): Address {
+  let a = feeAtaMemo.get(owner);
+  if (a === undefined) {
+    if (feeAtaMemo.size > 50_000) feeAtaMemo.clear();
+    a = ataSync(owner, WSOL_MINT_ADDRESS);
+    feeAtaMemo.set(owner, a);
+  }
+  return a;
 }
 
 function transferFee(mint: SimMint | undefined, amount: number): number {
@@ -297,8 +477,8 @@ export async function applySwap(
     if (userBase!.owner !== acct.user || userQuote!.owner !== acct.user) fail({ Custom: TokenError.OwnerMismatch });
   }
   const protocolFeeRecipient = env.protocolFeeRecipientFor(pool);
-  const [protocolFeeAta, [creatorVaultAuthority]] = await Promise.all([associatedTokenAddress(protocolFeeRecipient, WSOL_MINT_ADDRESS), findCoinCreatorVaultAuthorityPda(pool.coinCreator)]);
-  const creatorVaultAta = await associatedTokenAddress(creatorVaultAuthority, WSOL_MINT_ADDRESS);
+  const protocolFeeAta = feeAta(protocolFeeRecipient);
+  const creatorVaultAta = feeAta(coinCreatorVaultAuthoritySync(pool.account.coinCreator));
   const decimals = mint?.info.decimals ?? 6;
   const inner: SimInstruction[] = [];
   const logs: string[] = [];
@@ -319,7 +499,7 @@ export async function applySwap(
     userQuoteTokenAccount: acct.userQuoteTokenAccount,
     protocolFeeRecipient,
     protocolFeeRecipientTokenAccount: protocolFeeAta,
-    coinCreator: pool.coinCreator,
+    coinCreator: pool.account.coinCreator,
     coinCreatorFeeBasisPoints: pool.fees.creatorFeeBps,
     cashbackFeeBasisPoints: 0,
     cashback: 0,

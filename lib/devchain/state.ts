@@ -3,9 +3,13 @@
  * pool reserves are vault balances as on chain), mints, pools and raw program accounts. A
  * transaction runs against a `StateTxn` overlay and is committed only if every instruction
  * succeeded; simulateTransaction throws the overlay away.
+ *
+ * Token accounts are indexed by mint, so the largest holders of a mint are its real token
+ * accounts (pool vault, bonding-curve buyers, market traders, wallets funded over RPC).
  */
 import type { Address } from "@solana/kit";
 import type { PoolFees } from "../amm/index.ts";
+import { WSOL_MINT_ADDRESS } from "../chain/constants.ts";
 import type { PoolAccount } from "../chain/pumpswap.ts";
 import type { SimMint, TokenAccount } from "./accounts.ts";
 
@@ -16,18 +20,24 @@ export interface RawAccount {
   executable?: boolean;
 }
 
+/** How the tokens outside the pool are spread at migration. */
+export type HolderProfile = "distributed" | "concentrated";
+
 export interface SimPool {
   address: Address;
+  /** Decoded Pool fields (the account's bytes are `state.raw.get(address).data`). */
   account: PoolAccount;
   mint: Address;
   baseVault: Address;
   quoteVault: Address;
   fees: PoolFees;
   baseTokenProgram: Address;
+  /** Pool.coin_creator (kept equal to `account.coinCreator`; change both with Devchain.setCoinCreator). */
   coinCreator: Address;
   migratedTs: number;
-  /** Holder balances by owner (market traders included), for top-holder concentration. */
-  holders: Map<string, number>;
+  holderProfile: HolderProfile;
+  /** Token accounts of the bonding-curve buyers (creator's bag included), in booking order. */
+  curveHolders: Address[];
 }
 
 export class ChainState {
@@ -37,9 +47,38 @@ export class ChainState {
   readonly pools = new Map<Address, SimPool>();
   readonly poolsByMint = new Map<Address, SimPool>();
   readonly raw = new Map<Address, RawAccount>();
+  /** Token accounts of each mint (WSOL left out). */
+  private readonly byMint = new Map<Address, Set<Address>>();
 
   reserves(pool: SimPool): { baseReserve: number; quoteReserve: number } {
     return { baseReserve: this.tokenAccounts.get(pool.baseVault)?.amount ?? 0, quoteReserve: (this.tokenAccounts.get(pool.quoteVault)?.amount ?? 0) + pool.account.virtualQuoteReserves };
+  }
+
+  putToken(t: TokenAccount): void {
+    const prev = this.tokenAccounts.get(t.address);
+    if (prev && prev.mint !== t.mint) this.byMint.get(prev.mint)?.delete(t.address);
+    this.tokenAccounts.set(t.address, t);
+    if (t.mint === WSOL_MINT_ADDRESS) return;
+    let set = this.byMint.get(t.mint);
+    if (!set) this.byMint.set(t.mint, (set = new Set()));
+    set.add(t.address);
+  }
+
+  removeToken(a: Address): void {
+    const prev = this.tokenAccounts.get(a);
+    if (!prev) return;
+    this.tokenAccounts.delete(a);
+    this.byMint.get(prev.mint)?.delete(a);
+  }
+
+  /** Every token account of `mint` (also any set on `tokenAccounts` directly). */
+  tokenAccountsOf(mint: Address): TokenAccount[] {
+    const out: TokenAccount[] = [];
+    for (const a of this.byMint.get(mint) ?? []) {
+      const t = this.tokenAccounts.get(a);
+      if (t && t.mint === mint) out.push(t);
+    }
+    return out;
   }
 }
 
@@ -47,6 +86,7 @@ export class ChainState {
 export class StateTxn {
   private readonly lamportsW = new Map<Address, number>();
   private readonly tokenW = new Map<Address, TokenAccount | null>();
+  private readonly rawW = new Map<Address, RawAccount>();
 
   constructor(readonly base: ChainState) {}
 
@@ -55,7 +95,9 @@ export class StateTxn {
     if (v !== undefined) return v;
     const t = this.getToken(a);
     if (t) return t.lamports;
-    return this.base.lamports.get(a) ?? this.base.raw.get(a)?.lamports ?? 0;
+    const raw = this.getRaw(a);
+    if (raw) return raw.lamports;
+    return this.base.lamports.get(a) ?? 0;
   }
 
   setLamports(a: Address, v: number): void {
@@ -64,7 +106,17 @@ export class StateTxn {
       this.setToken({ ...t, lamports: v });
       return;
     }
+    const raw = this.getRaw(a);
+    if (raw) {
+      this.setRaw(a, { ...raw, lamports: v });
+      return;
+    }
     this.lamportsW.set(a, v);
+  }
+
+  /** Whether the account exists (a system account with lamports, a token account, a program account). */
+  exists(a: Address): boolean {
+    return this.lamportsW.has(a) || this.getToken(a) !== null || this.getRaw(a) !== null || this.base.lamports.has(a) || this.base.mints.has(a);
   }
 
   getToken(a: Address): TokenAccount | null {
@@ -80,6 +132,14 @@ export class StateTxn {
     this.tokenW.set(a, null);
   }
 
+  getRaw(a: Address): RawAccount | null {
+    return this.rawW.get(a) ?? this.base.raw.get(a) ?? null;
+  }
+
+  setRaw(a: Address, r: RawAccount): void {
+    this.rawW.set(a, r);
+  }
+
   reserves(pool: SimPool): { baseReserve: number; quoteReserve: number } {
     return { baseReserve: this.getToken(pool.baseVault)?.amount ?? 0, quoteReserve: (this.getToken(pool.quoteVault)?.amount ?? 0) + pool.account.virtualQuoteReserves };
   }
@@ -87,8 +147,9 @@ export class StateTxn {
   commit(): void {
     for (const [a, v] of this.lamportsW) this.base.lamports.set(a, v);
     for (const [a, t] of this.tokenW) {
-      if (t === null) this.base.tokenAccounts.delete(a);
-      else this.base.tokenAccounts.set(a, t);
+      if (t === null) this.base.removeToken(a);
+      else this.base.putToken(t);
     }
+    for (const [a, r] of this.rawW) this.base.raw.set(a, r);
   }
 }
