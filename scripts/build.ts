@@ -13,6 +13,7 @@ import { join } from "node:path";
 const root = join(import.meta.dir, "..");
 const EXTRA_ENTRYPOINTS: Record<string, string[]> = {
   telemetry_tool: ["lib/lifecycle/format_worker.ts"],
+  optimize_params: ["lib/optimize/worker.ts"],
 };
 
 const all = readdirSync(join(root, "cmd"))
