@@ -72,7 +72,7 @@ import { randomAddress, randomSignature } from "../market/ids.ts";
 import { createRng, type Rng } from "../util/rng.ts";
 import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
 import { curveHolderDistribution, holderWalletLamports } from "./holders.ts";
-import { ataSync } from "./pda_sync.ts";
+import { ataSync } from "../chain/pda_sync.ts";
 import { applySwap, executeInstructions, InstructionFailure, POOL_EXTENDED_SIZE, prioritizationFeeLamports, readComputeBudget, type ExecEnv, type SwapEffect } from "./programs.ts";
 import type { DevchainRecord, FlowRecord, MigrationRecord, RecordSource } from "./record.ts";
 import { ChainState, StateTxn, type HolderProfile, type SimPool } from "./state.ts";

@@ -18,7 +18,7 @@ export { DevchainRpcServer, type RpcServerOptions } from "./rpc_server.ts";
 export { MINT_PROFILES, SELL_BLOCKED_PROFILES, makeMint, encodeTokenAccount, decodeTokenAccount, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, type MintProfile, type SimMint, type TokenAccount } from "./accounts.ts";
 export { AnchorError, PumpSwapError, TokenError, POOL_EXTENDED_SIZE, POOL_STRUCT_SIZE, prioritizationFeeLamports, readComputeBudget, priceOrder, type ComputeBudget, type SwapOrder } from "./programs.ts";
 export { curveHolderDistribution, holderWalletLamports, type CurveHolder } from "./holders.ts";
-export { ataSync, coinCreatorVaultAuthoritySync } from "./pda_sync.ts";
+export { ataSync, coinCreatorVaultAuthoritySync } from "../chain/pda_sync.ts";
 export type { HolderProfile, SimPool } from "./state.ts";
 export type { DevchainRecord, MigrationRecord, FlowRecord, TickRecord, CreateRecord, RecordSource } from "./record.ts";
 

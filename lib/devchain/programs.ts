@@ -20,7 +20,7 @@ import { ANCHOR_EVENT_IX_TAG, ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMPSWAP_EVENT_A
 import { eventCpiInstruction, eventLogLine } from "../chain/events.ts";
 import { parseSwapInstruction, POOL_ACCOUNT_EXTENDED_SIZE, pumpSwapCodecs, PUMPSWAP_IDL, type BuyEvent, type SellEvent, type SwapInstructionName } from "../chain/pumpswap.ts";
 import { rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type SimMint, type TokenAccount } from "./accounts.ts";
-import { ataSync, coinCreatorVaultAuthoritySync } from "./pda_sync.ts";
+import { ataSync, coinCreatorVaultAuthoritySync } from "../chain/pda_sync.ts";
 import type { SimPool, StateTxn } from "./state.ts";
 import type { SimInnerGroup, SimInstruction } from "./txbuild.ts";
 

@@ -29,7 +29,7 @@ import type { Logger } from "../log/index.ts";
 import { createRng, hashSeed } from "../util/rng.ts";
 import { failure, type BuyHooks, type Executor, type SellAttempt } from "./executor.ts";
 import type { TradingMetrics } from "./metrics.ts";
-import { ataSync } from "./pda.ts";
+import { ataSync } from "../chain/pda_sync.ts";
 import { tokenAccountAmount, type PoolInfoCache } from "./pool_info.ts";
 import { customErrorCode, type TradingRpc } from "./rpc.ts";
 import type { TradingSigner } from "./signer.ts";

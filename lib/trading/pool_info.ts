@@ -17,7 +17,7 @@ import type { PoolFees, PoolReserves } from "../amm/index.ts";
 import { PUMPSWAP_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../chain/constants.ts";
 import { decodeGlobalConfig, decodePool, PUMPSWAP_CREATE_POOL_ACCOUNT_NAMES, pumpSwapCodecs, type GlobalConfigAccount } from "../chain/pumpswap.ts";
 import { PUMPSWAP_GLOBAL_CONFIG_ADDRESS } from "../chain/constants.ts";
-import { ataSync } from "./pda.ts";
+import { ataSync } from "../chain/pda_sync.ts";
 import type { TradingRpc } from "./rpc.ts";
 import type { PoolInfo } from "./txbuild.ts";
 import type { MigrationSignalEvent } from "./types.ts";

@@ -22,7 +22,7 @@ import {
 import { associatedTokenAddress, buildSwapAccountMetas, findCoinCreatorVaultAuthorityPda, findPoolV2Pda, findUserVolumeAccumulatorPda, pumpSwapCodecs } from "../chain/index.ts";
 import { createRng } from "../util/rng.ts";
 import { compileMessage } from "./message.ts";
-import { ataSync, coinCreatorVaultAuthoritySync, isOnCurve, poolV2Sync, userVolumeAccumulatorSync } from "./pda.ts";
+import { ataSync, coinCreatorVaultAuthoritySync, isOnCurve, poolV2Sync, userVolumeAccumulatorSync } from "../chain/pda_sync.ts";
 import { TradingSigner } from "./signer.ts";
 import { testKeypair } from "./testing.ts";
 import { buildBuyInstructions, buildSellInstructions, signTransaction, swapAccountMetas, type PoolInfo } from "./txbuild.ts";

@@ -36,7 +36,7 @@ import {
 } from "../chain/constants.ts";
 import { buildExtendAccountInstruction, POOL_ACCOUNT_EXTENDED_SIZE, pumpSwapCodecs, PUMPSWAP_IDL, type SwapInstructionName } from "../chain/pumpswap.ts";
 import { compileMessage, wireTransaction, type MessageVersion } from "./message.ts";
-import { ataSync, coinCreatorVaultAuthoritySync, poolV2Sync, userVolumeAccumulatorSync } from "./pda.ts";
+import { ataSync, coinCreatorVaultAuthoritySync, poolV2Sync, userVolumeAccumulatorSync } from "../chain/pda_sync.ts";
 import type { TradingSigner } from "./signer.ts";
 
 /** Everything about a pool the transaction needs (from the migration, the pool account, the mint). */

@@ -17,7 +17,7 @@ import { decodeBase58 } from "../../lib/chain/base58.ts";
 import { DEVCHAIN_GLOBAL_CONFIG, RpcError, type Devchain, type FlowRecord, type SubmitResult } from "../../lib/devchain/index.ts";
 import { decodeWireTransaction } from "../../lib/devchain/wire.ts";
 import { encodePool, parseSwapInstruction, TOKEN_2022_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../../lib/chain/index.ts";
-import { ataSync, coinCreatorVaultAuthoritySync } from "../../lib/trading/pda.ts";
+import { ataSync, coinCreatorVaultAuthoritySync } from "../../lib/chain/pda_sync.ts";
 import { buildSellInstructions, signTransaction, TradingSigner, type TradeRow } from "../../lib/trading/index.ts";
 import { testKeypair } from "../../lib/trading/testing.ts";
 import { startLiveRig, until, type LiveRig } from "./live_rig.ts";

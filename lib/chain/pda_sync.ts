@@ -1,5 +1,5 @@
 /**
- * Synchronous program-derived addresses for the buy path.
+ * Synchronous program-derived addresses, for the hot paths of the buy path and the chain simulator.
  *
  * @solana/kit's `getProgramDerivedAddress` is async (WebCrypto SHA-256) and checks each candidate
  * against the curve with a 250-squaring BigInt exponentiation: ~0.2 ms per PDA, and a new
@@ -10,12 +10,12 @@
  * points and on every PDA the trading path derives). Results are memoised (bounded).
  */
 import type { Address } from "@solana/kit";
-import { addressToBytes, encodeBase58 } from "../chain/base58.ts";
+import { addressToBytes, encodeBase58 } from "./base58.ts";
 import {
   ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
   PUMPSWAP_PROGRAM_ADDRESS,
   TOKEN_PROGRAM_ADDRESS,
-} from "../chain/constants.ts";
+} from "./constants.ts";
 
 const P = 57896044618658097711785492504343953926634992332820282019728792003956564819949n;
 const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
