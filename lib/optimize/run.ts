@@ -31,7 +31,9 @@
  * Determinism: batch i of stage s depends only on (seed, s, i) and the results of batches < i, so
  * a seed reproduces a run for ANY thread count, and a checkpoint (resume.ts) continues it exactly.
  * Memory is flat in --samples: batches are generated, evaluated and dropped; the run keeps a
- * bounded top-K, a stage elite of 8 and a duplicate cache of at most 65 536 entries.
+ * bounded top-K, a stage elite of 8 and a duplicate cache of at most 16 384 entries, and collects
+ * its garbage every two seconds (a long run's heap otherwise grows between the collector's own
+ * full collections).
  */
 import { PARAM_COUNT, PARAM_GROUPS, PARAM_INDEX, paramsFromVector, type ParamGroup } from "../params/schema";
 import type { ExecutionModel } from "../sim/execution";
@@ -153,7 +155,8 @@ interface Scored extends Ranked {
   stage: number;
 }
 
-const DUP_CACHE = 65_536;
+const DUP_CACHE = 16_384;
+const GC_EVERY_MS = 2000;
 const ELITE = 8;
 /** CMA ranks candidates failing the CV-side safety gates below all that pass. */
 const UNSAFE_PENALTY = 1e6;
@@ -273,6 +276,7 @@ export async function runOptimization(o: OptimizeOptions): Promise<OptimizeResul
     await evaluator.init({ folds: [...data.cv, data.holdout], exec: o.exec, score: o.score });
     const searchStarted = performance.now();
     let lastYield = searchStarted;
+    let lastGc = searchStarted;
     let lastCheckpoint = performance.now();
     const elapsedBefore = state.elapsedSec;
     const checkpoint = (lanes: RunState["lanes"]) => {
@@ -384,6 +388,13 @@ export async function runOptimization(o: OptimizeOptions): Promise<OptimizeResul
         if (performance.now() - lastYield > 50) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           lastYield = performance.now();
+        }
+        // Every batch leaves ~1 MB of garbage here (samples, result blocks); left to its own
+        // heuristics the collector lets the heap grow by hundreds of MB over a long run, so collect
+        // fully every couple of seconds (measured: peak RSS flat, no throughput cost).
+        if (performance.now() - lastGc > GC_EVERY_MS) {
+          Bun.gc(true);
+          lastGc = performance.now();
         }
         const stopNow = o.signal?.stop === true || (o.stopAfterBatches !== undefined && batchesRun >= o.stopAfterBatches);
         const stageDone = state.stageSamples >= o.samples;
