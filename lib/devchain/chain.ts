@@ -103,8 +103,7 @@ export interface DevchainOptions {
    * Charge received transactions the prioritization fee — ceil(compute-unit price × limit / 10⁶)
    * lamports, the limit being SetComputeUnitLimit's or 200k per other instruction — on top of
    * 5,000 lamports per signature, on success and on landed failure alike, as mainnet does; the fee
-   * is the transaction's meta.fee. Default false only while test/trading/live.test.ts ("slippage
-   * retry") still counts a failed sell at 5,000 lamports; then the default should become true.
+   * is the transaction's meta.fee. Default true; false charges the signature fee only.
    */
   priorityFees?: boolean;
 }
@@ -300,7 +299,7 @@ export class Devchain {
   private apiCount = 0;
 
   constructor(options: DevchainOptions) {
-    const defaults = { market: true, startTs: Date.UTC(2026, 0, 1), migrationsPerDay: 150, trackSeconds: 1800, idleStopSeconds: 300, days: 30, unsafeShare: 0.2, historySlots: 3_000, createLookaheadMs: 14 * DAY_MS, concentratedHolderShare: 0.05, priorityFees: false };
+    const defaults = { market: true, startTs: Date.UTC(2026, 0, 1), migrationsPerDay: 150, trackSeconds: 1800, idleStopSeconds: 300, days: 30, unsafeShare: 0.2, historySlots: 3_000, createLookaheadMs: 14 * DAY_MS, concentratedHolderShare: 0.05, priorityFees: true };
     this.opts = { ...defaults, ...options, marketEndTs: options.marketEndTs ?? Infinity };
     this.rng = createRng(this.opts.seed).fork("devchain");
     this._now = this.opts.startTs;

@@ -392,8 +392,8 @@ describe("fees", () => {
     expect((dup as RpcError).data).toMatchObject({ err: { DuplicateInstruction: 1 } });
   });
 
-  test("without priorityFees (the default for now) only the signature fee is charged; an unfunded payer is refused", async () => {
-    const chain = new Devchain({ seed: 13, market: false });
+  test("with priorityFees off only the signature fee is charged; an unfunded payer is refused", async () => {
+    const chain = new Devchain({ seed: 13, market: false, priorityFees: false });
     const t = await chain.launchToken();
     const user = await trader(chain);
     const res = await chain.submitTransaction(await wire(chain, user, await buyInstructions(chain, t, user, 1_000_000_000, { extend: false, budget: { units: 250_000, microLamports: 40_000 } })), { commit: true });
