@@ -123,6 +123,16 @@ export interface FoldMemo {
   buyPrice: Float64Array;
 }
 
+/** The data-only tables of a fold (kernels.ts): built once, shareable between threads. */
+export interface FoldTables {
+  entries: EntryIndex;
+  blocks: BlockTables;
+}
+
+export function buildFoldTables(fold: Fold, feats: FoldFeatures, shared: boolean): FoldTables {
+  return { entries: buildEntryIndex(feats, fold.start, fold.count, shared), blocks: buildBlockTables(feats, fold.rows, shared) };
+}
+
 export function createFoldMemo(lifecycles: number, shared: boolean): FoldMemo {
   const slots = lifecycles * ENTRY_SPAN;
   const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
@@ -235,6 +245,8 @@ export class FoldEngine {
     readonly scoreConfig: ScoreConfig,
     /** Shared memo tables (the caller resets them); default private ones this engine resets. */
     memo?: FoldMemo,
+    /** Prebuilt data-only tables of this fold (e.g. shared by worker threads); default built here. */
+    tables?: FoldTables,
   ) {
     const n = fold.count;
     this.count = n;
@@ -249,8 +261,8 @@ export class FoldEngine {
       this.migS[k] = fold.ts[k] / 1000;
       this.tokenUnit[k] = 10 ** fold.baseDecimals[k];
     }
-    this.idx = buildEntryIndex(feats, fold.start, n);
-    this.blocks = buildBlockTables(feats, fold.rows);
+    this.idx = tables?.entries ?? buildEntryIndex(feats, fold.start, n);
+    this.blocks = tables?.blocks ?? buildBlockTables(feats, fold.rows);
     this.lag = fillLagSeconds(exec.latencyMs);
     this.keepBps = 10_000 - exec.slippageBps;
     this.failedTx = exec.baseFeeLamports + exec.priorityFeeLamports;

@@ -21,7 +21,7 @@ import type { FoldFeatures } from "../features/fold";
 import { PARAM_COUNT } from "../params/schema";
 import type { ExecutionModel } from "../sim/execution";
 import { compileParams, StrategyParams } from "../strategy/compile";
-import { CandidateDiff, diffCandidate, FoldEngine, prepareStage, type EngineCounters, type FoldMemo, type PreparedStage, type StageSpec } from "./engine";
+import { CandidateDiff, diffCandidate, FoldEngine, prepareStage, type EngineCounters, type FoldMemo, type FoldTables, type PreparedStage, type StageSpec } from "./engine";
 import { METRIC_COUNT, type ScoreConfig } from "./score";
 
 export interface EvalFold {
@@ -38,6 +38,8 @@ export interface EvalContext {
    * resets them between stages (the pool's main thread). Absent: each engine keeps its own.
    */
   memos?: FoldMemo[];
+  /** Prebuilt data-only tables per fold (engine.ts FoldTables), shared by the pool's workers. */
+  tables?: FoldTables[];
 }
 
 export interface EvalBatch {
@@ -79,7 +81,7 @@ export class BatchRunner {
     let e = this.engines[f];
     if (!e) {
       const { fold, feats } = this.context.folds[f];
-      e = this.engines[f] = new FoldEngine(fold, feats, this.context.exec, this.context.score, this.context.memos?.[f]);
+      e = this.engines[f] = new FoldEngine(fold, feats, this.context.exec, this.context.score, this.context.memos?.[f], this.context.tables?.[f]);
     }
     return e;
   }

@@ -181,6 +181,13 @@ export function scanExitRules(pos: PositionState, c: FeatureColumns, from: numbe
 
 // ─── entries ─────────────────────────────────────────────────────────────────────────────────
 
+type NumArrayCtor<T> = { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T; BYTES_PER_ELEMENT: number };
+/** A typed array over a fresh ArrayBuffer, or a SharedArrayBuffer (tables shared by worker threads). */
+function alloc<T>(Ctor: NumArrayCtor<T>, length: number, shared: boolean): T {
+  const bytes = Math.max(1, length) * Ctor.BYTES_PER_ELEMENT;
+  return new Ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), 0, length);
+}
+
 /** Longest observer window the schema allows (observerWindowS ≤ 300, entryDelayS ≤ 120 ≤ window after repair). */
 export const ENTRY_SPAN = 301;
 
@@ -211,11 +218,11 @@ export interface EntryIndex {
   count: number;
 }
 
-export function buildEntryIndex(c: FeatureColumns, start: ArrayLike<number>, count: number): EntryIndex {
-  const span = new Int32Array(count);
-  const maxNetFlow = new Float32Array(count * ENTRY_SPAN);
-  const maxRvr = new Float32Array(count * ENTRY_SPAN);
-  const minPrice = new Float64Array(count * ENTRY_SPAN);
+export function buildEntryIndex(c: FeatureColumns, start: ArrayLike<number>, count: number, shared = false): EntryIndex {
+  const span = alloc(Int32Array, count, shared);
+  const maxNetFlow = alloc(Float32Array, count * ENTRY_SPAN, shared);
+  const maxRvr = alloc(Float32Array, count * ENTRY_SPAN, shared);
+  const minPrice = alloc(Float64Array, count * ENTRY_SPAN, shared);
   for (let k = 0; k < count; k++) {
     const s = start[k];
     const n = Math.min(ENTRY_SPAN, start[k + 1] - s);
@@ -242,9 +249,9 @@ export function buildEntryIndex(c: FeatureColumns, start: ArrayLike<number>, cou
   }
   const rows = start[count];
   const nb = (rows + BLOCK - 1) >> BLOCK_SHIFT;
-  const blockMaxNetFlow = new Float32Array(nb).fill(-Infinity);
-  const blockMaxRvr = new Float32Array(nb).fill(-Infinity);
-  const blockMinPrice = new Float64Array(nb).fill(Infinity);
+  const blockMaxNetFlow = alloc(Float32Array, nb, shared).fill(-Infinity);
+  const blockMaxRvr = alloc(Float32Array, nb, shared).fill(-Infinity);
+  const blockMinPrice = alloc(Float64Array, nb, shared).fill(Infinity);
   for (let row = 0; row < rows; row++) {
     const b = row >> BLOCK_SHIFT;
     const f = c.netFlowCum[row];
@@ -257,7 +264,7 @@ export function buildEntryIndex(c: FeatureColumns, start: ArrayLike<number>, cou
     if (x !== x) blockMinPrice[b] = -Infinity;
     else if (x < blockMinPrice[b]) blockMinPrice[b] = x;
   }
-  const quick = new Float64Array(ENTRY_SPAN * count * 4);
+  const quick = alloc(Float64Array, ENTRY_SPAN * count * 4, shared);
   for (let k = 0; k < count; k++) {
     const n = span[k];
     for (let i = 0; i < ENTRY_SPAN; i++) {
@@ -439,24 +446,24 @@ export interface BlockTables {
   super: BlockTables | null;
 }
 
-export function buildBlockTables(c: FeatureColumns, rows: number, shift = BLOCK_SHIFT): BlockTables {
+export function buildBlockTables(c: FeatureColumns, rows: number, shared = false, shift = BLOCK_SHIFT): BlockTables {
   const size = 1 << shift;
   const n = (rows + size - 1) >> shift;
   const t: BlockTables = {
-    minPx: new Float64Array(n).fill(Infinity),
-    maxPx: new Float64Array(n).fill(-Infinity),
-    argMaxPx: new Int32Array(n).fill(-1),
-    minQuote: new Float64Array(n).fill(Infinity),
-    maxQuote: new Float64Array(n).fill(-Infinity),
-    minRatioIn: new Float64Array(n).fill(Infinity),
-    minQuoteRatioIn: new Float64Array(n).fill(Infinity),
-    maxWhale: new Float32Array(n).fill(-Infinity),
-    maxSellRatio: new Float32Array(n).fill(-Infinity),
-    maxSellVol: new Float32Array(n).fill(-Infinity),
-    minMom5: new Float32Array(n).fill(Infinity),
-    maxRed: new Float32Array(n).fill(-Infinity),
-    minVol: new Float32Array(n).fill(Infinity),
-    super: shift === BLOCK_SHIFT ? buildBlockTables(c, rows, BLOCK_SHIFT + SUPER_SHIFT) : null,
+    minPx: alloc(Float64Array, n, shared).fill(Infinity),
+    maxPx: alloc(Float64Array, n, shared).fill(-Infinity),
+    argMaxPx: alloc(Int32Array, n, shared).fill(-1),
+    minQuote: alloc(Float64Array, n, shared).fill(Infinity),
+    maxQuote: alloc(Float64Array, n, shared).fill(-Infinity),
+    minRatioIn: alloc(Float64Array, n, shared).fill(Infinity),
+    minQuoteRatioIn: alloc(Float64Array, n, shared).fill(Infinity),
+    maxWhale: alloc(Float32Array, n, shared).fill(-Infinity),
+    maxSellRatio: alloc(Float32Array, n, shared).fill(-Infinity),
+    maxSellVol: alloc(Float32Array, n, shared).fill(-Infinity),
+    minMom5: alloc(Float32Array, n, shared).fill(Infinity),
+    maxRed: alloc(Float32Array, n, shared).fill(-Infinity),
+    minVol: alloc(Float32Array, n, shared).fill(Infinity),
+    super: shift === BLOCK_SHIFT ? buildBlockTables(c, rows, shared, BLOCK_SHIFT + SUPER_SHIFT) : null,
   };
   for (let row = 0; row < rows; row++) {
     const b = row >> shift;

@@ -11,7 +11,7 @@
  */
 import { PARAM_COUNT, PARAM_INDEX } from "../params/schema";
 import type { ExecutionModel } from "../sim/execution";
-import { createFoldMemo, resetFoldMemo, type EngineCounters, type FoldMemo, type StageSpec } from "./engine";
+import { buildFoldTables, createFoldMemo, resetFoldMemo, type EngineCounters, type FoldMemo, type StageSpec } from "./engine";
 import type { EvalBatch, EvalContext, Evaluator } from "./evaluator";
 import { METRIC_COUNT } from "./score";
 
@@ -62,7 +62,9 @@ export class WorkerPoolEvaluator implements Evaluator {
     // another); this thread resets them between stages, while no worker runs.
     this.memos = context.folds.map(({ fold }) => createFoldMemo(fold.count, true));
     this.exec = context.exec;
-    const shared: EvalContext = { ...context, memos: this.memos };
+    // The data-only tables too, built once here instead of once per worker.
+    const tables = context.tables ?? context.folds.map(({ fold, feats }) => buildFoldTables(fold, feats, true));
+    const shared: EvalContext = { ...context, memos: this.memos, tables };
     await Promise.all(this.slots.map((s) => this.call(s, { type: "init", context: shared })));
   }
 

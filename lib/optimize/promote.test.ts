@@ -146,3 +146,22 @@ describe("champion file", () => {
     expect(() => readChampion(path)).toThrow(/params\.maxHoldS = 99999 is out of bounds/);
   });
 });
+
+describe("cvSafe", () => {
+  test("agrees with cvSafetyFailures on crafted and random statistics", async () => {
+    const { cvSafe, cvSafetyFailures } = await import("./score");
+    const { createRng } = await import("../util/rng");
+    const rng = createRng(4);
+    for (let i = 0; i < 2000; i++) {
+      const s = stats({
+        score: rng.chance(0.05) ? NaN : rng.normal(),
+        pnl: rng.normal(),
+        trades: rng.int(200),
+        lifecycles: 100 + rng.int(300),
+        worstDrawdown: 20 * rng.next(),
+        worstCvar5: -rng.next(),
+      });
+      expect(cvSafe(s, 0.5, cfg.score, cfg.gates)).toBe(cvSafetyFailures(s, 0.5, cfg.score, cfg.gates).length === 0);
+    }
+  });
+});

@@ -47,7 +47,7 @@ import { createOptimizeProgress, type ProgressSink } from "./progress";
 import { ChampionChangedError, decidePromotion, readChampion, writeChampion, type PromotionDecision } from "./promote";
 import { addSharpe, dispersion, metricsMismatch, pboReport, referenceRun, sharpeReport, type Dispersion, type PboReport, type SharpeAccumulator, type SharpeReport } from "./report";
 import { loadCheckpoint, removeCheckpoint, saveCheckpoint, type RunState, type SavedCandidate, type StageSummary } from "./resume";
-import { blend, cvSafetyFailures, foldSetStats, METRIC_COUNT, type FoldSetStats, type FoldShape, type GateConfig, type ScoreConfig } from "./score";
+import { blend, cvSafe, foldSetStats, METRIC_COUNT, type FoldSetStats, type FoldShape, type GateConfig, type ScoreConfig } from "./score";
 import { loadSensitivity, saveSensitivity, updateSensitivity } from "./sensitivity";
 import { TopK, type Ranked } from "./topk";
 
@@ -251,7 +251,7 @@ export async function runOptimization(o: OptimizeOptions): Promise<OptimizeResul
   const toScored = (c: SavedCandidate): Scored => {
     const cv = foldSetStats(c.metrics, 0, cvShapes);
     const stake = stakeOf(c.vec, o.exec);
-    return { key: c.vec.join(","), vec: c.vec, metrics: c.metrics, cv, stage: c.stage, order: c.order, score: cv.score, safe: cvSafetyFailures(cv, stake, o.score, o.gates).length === 0 };
+    return { key: c.vec.join(","), vec: c.vec, metrics: c.metrics, cv, stage: c.stage, order: c.order, score: cv.score, safe: cvSafe(cv, stake, o.score, o.gates) };
   };
   const top = new TopK<Scored>(o.topK);
   for (const c of state.top) top.offer(toScored(c));
@@ -363,7 +363,7 @@ export async function runOptimization(o: OptimizeOptions): Promise<OptimizeResul
           const row = rows[i]!;
           const cv = foldSetStats(row, 0, cvShapes);
           const stake = stakeOf(samples[i].vec, o.exec);
-          const safe = cvSafetyFailures(cv, stake, o.score, o.gates).length === 0;
+          const safe = cvSafe(cv, stake, o.score, o.gates);
           const order = state.counters.samples + i;
           fitness[i] = -(Number.isFinite(cv.score) ? cv.score : -1e12) + (safe ? 0 : UNSAFE_PENALTY);
           if (cv.trades >= sharpeMinTrades) addSharpe(sharpe, cv.sumTrade, cv.sumTrade2, cv.trades);

@@ -127,6 +127,19 @@ export interface GateFailure {
 
 const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
+/** cvSafetyFailures(…).length === 0 without building messages (the search calls it per sample). */
+export function cvSafe(cv: FoldSetStats, stake: number, score: ScoreConfig, gates: GateConfig): boolean {
+  const rate = cv.lifecycles > 0 ? cv.trades / cv.lifecycles : 0;
+  return (
+    Number.isFinite(cv.score) &&
+    !(cv.trades < gates.minTrades) &&
+    !(rate < score.minEntryRate) &&
+    !(cv.worstDrawdown > gates.maxDrawdownStakes * stake) &&
+    !(cv.worstCvar5 < -gates.maxTailLoss * stake) &&
+    cv.pnl > 0
+  );
+}
+
 /** The CV-side safety gates (also the search's feasibility test). Empty = all pass. */
 export function cvSafetyFailures(cv: FoldSetStats, stake: number, score: ScoreConfig, gates: GateConfig): GateFailure[] {
   const out: GateFailure[] = [];
