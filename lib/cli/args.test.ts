@@ -30,6 +30,7 @@ describe("parseArgs", () => {
     [["--seed", "1.5"], /--seed must be an integer/],
     [["--mode", "wild"], /--mode must be one of normal, explore/],
     [["--days"], /--days needs a value/],
+    [["a.jsonl", "b.jsonl"], /unexpected argument 'b.jsonl'/],
   ])("rejects %p", (argv, msg) => {
     expect(() => parseArgs(argv as string[], specs, {})).toThrow(UsageError);
     expect(() => parseArgs(argv as string[], specs, {})).toThrow(msg);

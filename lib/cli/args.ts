@@ -106,6 +106,7 @@ export function parseArgs<A extends ArgSpecs>(argv: string[], specs: A, env: Rec
       out[key] = text;
     } else out[key] = text;
   }
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   out._ = positionals;
   return out as ParsedArgs<A>;
 }

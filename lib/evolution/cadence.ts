@@ -23,20 +23,20 @@ export function tailMigrationTimes(path: string, opts: { maxBytes?: number; maxM
     // The first line is partial unless we started at byte 0.
     const start = from === 0 ? 0 : text.indexOf("\n") + 1;
     const times: number[] = [];
-    let pos = start;
-    while (pos < text.length) {
-      let nl = text.indexOf("\n", pos);
-      if (nl === -1) nl = text.length;
-      // Cheap pre-filter: only migration lines are parsed.
-      if (text.startsWith('{"type":"migration"', pos) || text.slice(pos, Math.min(nl, pos + 64)).includes('"migration"')) {
+    // Jump from one "migration" mention to the next instead of visiting the (mostly tick) lines.
+    for (let hit = text.indexOf('"migration"', start); hit !== -1; ) {
+      const lineStart = text.lastIndexOf("\n", hit) + 1;
+      let lineEnd = text.indexOf("\n", hit);
+      if (lineEnd === -1) lineEnd = text.length;
+      if (lineStart >= start) {
         try {
-          const o = JSON.parse(text.slice(pos, nl));
+          const o = JSON.parse(text.slice(lineStart, lineEnd));
           if (o && o.type === "migration" && Number.isFinite(o.ts)) times.push(o.ts);
         } catch {
           // Malformed lines are telemetry_tool's to count; here they are just not migrations.
         }
       }
-      pos = nl + 1;
+      hit = text.indexOf('"migration"', lineEnd);
     }
     times.sort((a, b) => a - b);
     const keep = opts.maxMigrations ?? 200;

@@ -7,10 +7,10 @@
  * Tools run as child processes (the compiled binaries when present); the champion file is only
  * ever replaced atomically (by the optimizer, or by the restore here).
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { writeFileAtomic } from "../util/atomic";
+import { defaultCvDegradedFlag, defaultPendingUpdateFlag } from "../util/paths";
 import { toolCommand } from "../util/tools";
 import { entryRateTarget, tailMigrationTimes, type RateTarget } from "./cadence";
 import { numberKnob, type EvolutionConfig } from "./config";
@@ -183,7 +183,7 @@ export class EvolutionLoop {
         changes = diffParams(before?.params ?? {}, after?.params ?? {});
         archive = this.archive(champion, generation, regime, groups, winning, validation, changes, r.stdout);
         this.appendJournal(generation, regime, groups, winning, archive, changes);
-        this.touch(this.flagPath(cfg.pendingFlag));
+        writeFileAtomic(this.flagPath(cfg.pendingFlag, defaultPendingUpdateFlag), `${new Date().toISOString()}\n`);
         this.deps.log(`  accepted: ${changes.length} params changed, archived to ${archive}, pending-update flag set`);
       } else {
         this.restoreBackup(champion);
@@ -202,7 +202,7 @@ export class EvolutionLoop {
     writeFileAtomic(stateFile(cfg, "cv_state"), JSON.stringify({ cv: outcome.cvScore, holdout: outcome.holdoutScore, blended: outcome.blendedScore, champion: outcome.championBlendedScore, generation, updated_at: Date.now() }) + "\n");
     const threshold = numberKnob(cfg, "cvDegradation");
     const degraded = current !== null && bestBlended !== null && bestBlended > 0 && current < bestBlended * (1 - threshold);
-    const degradedFlag = this.flagPath(cfg.degradedFlag);
+    const degradedFlag = this.flagPath(cfg.degradedFlag, defaultCvDegradedFlag);
     if (degraded) writeFileAtomic(degradedFlag, JSON.stringify({ current, best: bestBlended, threshold, generation, at: new Date().toISOString() }) + "\n");
     else rmSync(degradedFlag, { force: true });
 
@@ -267,16 +267,8 @@ export class EvolutionLoop {
     writeFileSync(path, text, { flag: "a" });
   }
 
-  private flagPath(p: string): string {
-    // /dev/shm defaults fall back to the OS temp directory where /dev/shm does not exist.
-    if (p.startsWith("/dev/shm/") && !existsSync("/dev/shm")) return join(tmpdir(), basename(p));
-    return this.path(p);
-  }
-
-  private touch(p: string): void {
-    writeFileAtomic(p, `${new Date().toISOString()}\n`);
-    try {
-      statSync(p);
-    } catch {}
+  /** A configured flag path, or the shared default location (lib/util/paths) when unset. */
+  private flagPath(p: string, fallback: () => string): string {
+    return p === "" ? fallback() : this.path(p);
   }
 }

@@ -1,3 +1,3 @@
-/** Durable state of the live engine: trades.db schema, opening, and the persistence queue. */
+/** Durable state of the live engine: the trades.db schema and opening it (the write queue is lib/trading/persistence.ts). */
 export { openTradesDb, schemaVersion } from "./db";
 export { MIGRATIONS, SCHEMA_VERSION, TABLES } from "./schema";
