@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { writeSynthTelemetry } from "../lib/telemetry/fixtures/synth";
@@ -99,6 +99,24 @@ describe("telemetry_tool", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("nope.jsonl: no such file");
     expect(existsSync(out)).toBe(false);
+    // An empty input or one without a usable migration is an error, and a good output stays.
+    const kept = join(dir, "kept.jsonl");
+    expect((await tool([MIXED, "--out", kept])).code).toBe(0);
+    const good = readFileSync(kept, "utf8");
+    const empty = join(dir, "empty.jsonl");
+    writeFileSync(empty, "");
+    const e = await tool([empty, "--out", kept]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain("empty.jsonl: is empty (no telemetry lines)");
+    const junk = join(dir, "junk.jsonl");
+    writeFileSync(junk, '\n{"type":"tick"}\n');
+    const j = await tool([junk, "--out", kept]);
+    expect(j.code).toBe(1);
+    expect(j.stderr).toContain("junk.jsonl: has no usable migration in its 2 lines");
+    expect(readFileSync(kept, "utf8")).toBe(good);
+    const d = await tool([dir, "--out", kept]);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toContain("is a directory");
     expect((await tool([MIXED, "--trak-seconds", "5"])).code).toBe(2);
     expect((await tool([MIXED, "--track-seconds", "0"])).code).toBe(2);
     expect((await tool([MIXED, "--tolerance-ms", "soon"])).code).toBe(2);

@@ -30,6 +30,7 @@ const tool = defineTool({
     "Output: one lifecycle per migrated token, sorted by (slot, mint), byte-identical for the same input.\n" +
     "Bad lines are skipped and counted by reason (blank, invalid_json, not_object, unknown_type, missing_field,\n" +
     "bad_value, unknown_mint, duplicate, out_of_order, after_end); legacy lines are repaired and counted.\n" +
+    "An input with no usable migration (an empty file included) is an error: exit 1, the output left as it was.\n" +
     "The human summary goes to stderr; progress too, on a terminal only.",
   async run(a) {
     const input = a.input;
@@ -54,6 +55,12 @@ const tool = defineTool({
         onProgress: (bytes) => progress.update(bytes, total),
       });
       progress.done();
+      if (summary.lifecycles === 0) {
+        // Nothing to write: keep whatever ground truth is there instead of replacing it with an empty file.
+        if (summary.lines > 0) process.stderr.write(formatSummary(summary, { input, output: a.out }));
+        const what = summary.lines === 0 ? "is empty (no telemetry lines)" : `has no usable migration in its ${summary.lines} lines`;
+        throw new InputError(isStdio(input) ? "stdin" : input, null, `${what}: no lifecycle to write${isStdio(a.out) ? "" : `, ${a.out} left as it was`}`);
+      }
       await out.end();
     } catch (err) {
       progress.done();

@@ -2,7 +2,7 @@
 /**
  * bench:telemetry — how fast telemetry_tool turns telemetry into ground truth, against `jq -c .`
  * and a bare streamed `Bun.JSONL.parseChunk` pass over the same file, with each one's peak RSS;
- * then, if lib/dataset has a loader, how long a fold takes to load from JSONL vs its binary twin.
+ * then how long a fold takes to load from JSONL vs its binary twin (lib/dataset loadFold).
  *
  *   bun run bench:telemetry                     ≥ 200 MB generated once into .bench/, 3 runs each
  *   bun scripts/bench_telemetry.ts --min-mb 2100 --runs 1     the 2 GB memory check
@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineTool, main } from "../lib/cli";
+import { loadFold } from "../lib/dataset";
 
 const root = resolve(import.meta.dir, "..");
 const bun = process.execPath;
@@ -167,12 +168,7 @@ async function ensureInput(dir: string, minMb: number, seed: number): Promise<{ 
 
 /** Fold loading: walk_forward_split the tool's output, then loadFold from JSONL vs twin. */
 async function foldLoad(gt: string, dir: string, runs: number): Promise<void> {
-  const datasetIndex = join(root, "lib/dataset/index.ts");
-  if (!existsSync(datasetIndex)) return void console.log("fold load: skipped (lib/dataset/index.ts does not exist yet)");
-  const dataset = (await import(datasetIndex)) as Record<string, unknown>;
-  if (typeof dataset.loadFold !== "function") return void console.log("fold load: skipped (lib/dataset/index.ts does not export loadFold yet)");
   const split = join(root, "cmd/walk_forward_split.ts");
-  if (!existsSync(split)) return void console.log("fold load: skipped (cmd/walk_forward_split.ts does not exist yet)");
   const n = readFileSync(gt, "utf8").split("\n").filter(Boolean).length;
   // Rounds sized to the lifecycles we have (the spec's 5 × 450 needs ≥ 2300).
   const train = Math.floor(n * 0.95);
@@ -184,13 +180,12 @@ async function foldLoad(gt: string, dir: string, runs: number): Promise<void> {
   if (r.code !== 0) return void console.log(`fold load: skipped (walk_forward_split exited ${r.code}: ${r.stderr.trim().split("\n").pop()})`);
   const target = join(outDir, "train_set.jsonl");
   if (!existsSync(target) || !existsSync(join(outDir, "train_set.msgpack"))) return void console.log(`fold load: skipped (no train_set.jsonl + .msgpack in ${outDir}: ${readdirSync(outDir).join(", ")})`);
-  const loadFold = dataset.loadFold as (p: string, o: { prefer: string }) => unknown;
   const time = async (prefer: "jsonl" | "twin") => {
     let bestS = Number.POSITIVE_INFINITY;
     let fold: { count?: number; rows?: number } = {};
     for (let i = 0; i < Math.max(3, runs); i++) {
       const t0 = performance.now();
-      fold = (await loadFold(target, { prefer })) as typeof fold;
+      fold = await loadFold(target, { prefer });
       bestS = Math.min(bestS, (performance.now() - t0) / 1000);
     }
     return { seconds: bestS, fold };

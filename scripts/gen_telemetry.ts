@@ -2,18 +2,21 @@
  * gen_telemetry — write a seeded synthetic PumpSwap market as telemetry.jsonl v1 (DESIGN §2.1).
  * Thin wrapper: arguments in, lib/market call, exit code out.
  */
-import { createProgress, defineTool, formatCount, main, openOutput, stderrIsTTY, UsageError } from "../lib/cli";
-import { DEFAULT_LEGACY_SHARE, DEFAULT_MALFORMED_SHARE, DEFAULT_START_TS, knownWalletsJson, writeTelemetry } from "../lib/market";
+import { createProgress, defineTool, formatCount, isStdio, main, openOutput, stderrIsTTY, UsageError } from "../lib/cli";
+import { DEFAULT_LEGACY_SHARE, DEFAULT_MALFORMED_SHARE, DEFAULT_START_TS, knownWalletsJson, startTsProblem, writeTelemetry } from "../lib/market";
+import { writeFileAtomic } from "../lib/util/atomic";
 
 function parseStartTs(text: string): number {
-  if (/^\d+$/.test(text)) return Number(text);
-  const ms = Date.parse(text);
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(ms)) throw new UsageError(`--start-ts must be an ISO date or Unix ms, got '${text}'`);
+  const problem = startTsProblem(ms);
+  if (problem) throw new UsageError(`--start-ts '${text}': ${problem}`);
   return ms;
 }
 
 /** Small side outputs appear atomically too ("-" = stdout). */
 async function writeSmallFile(path: string, text: string): Promise<void> {
+  if (!isStdio(path)) return writeFileAtomic(path, text);
   const out = openOutput(path);
   out.write(text);
   await out.end();
@@ -63,6 +66,7 @@ export const tool = defineTool({
       );
       await out.end();
     } catch (err) {
+      progress.done();
       out.abort();
       throw err;
     }
@@ -82,4 +86,4 @@ export const tool = defineTool({
   },
 });
 
-if (import.meta.main) main(tool);
+if (import.meta.main) await main(tool);

@@ -60,8 +60,6 @@ export const OUTCOME_KEYS: readonly (readonly [keyof FoldOutcome, string])[] = [
   ["finalMult", "final_mult"],
 ];
 
-export const STRING_KEYS = ["mint", "pool", "creator"] as const;
-
 export type ColumnDtype = "f64" | "u32";
 
 /** One numeric column in the data buffer (offset in bytes from the buffer start, length in elements). */

@@ -10,7 +10,8 @@
  * other series value finite ≥ 0; outcome values finite, t_peak an integer in 0..n-1; no mint twice.
  * Unknown extra keys are ignored (forward compatible). Blank lines are skipped and counted.
  */
-import { InputError } from "../cli/io";
+import { readFileSync } from "node:fs";
+import { InputError, isStdio } from "../cli/io";
 import { SERIES_COLUMNS, type Lifecycle } from "../lifecycle/types";
 import { allocateFold, computeSpanDays, OUTCOME_KEYS, SERIES_KEYS, STATIC_KEYS } from "./columns";
 import type { Fold } from "./types";
@@ -100,6 +101,21 @@ export function checkLifecycleShape(o: unknown, file: string, line: number): num
   const tp = oc.t_peak as number;
   if (!Number.isInteger(tp) || tp < 0 || tp >= n) fail("outcome.t_peak", `must be an integer second within 0..${n - 1}`, tp);
   return n;
+}
+
+/** All bytes of a lifecycle file, or of stdin for "-"; an unreadable file is an InputError naming it. */
+export async function readJsonlBytes(path: string): Promise<Uint8Array> {
+  if (isStdio(path)) return await Bun.stdin.bytes();
+  return readJsonlFileSync(path);
+}
+
+/** All bytes of a lifecycle file; an unreadable file is an InputError naming it. */
+export function readJsonlFileSync(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new InputError(path, null, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: false });

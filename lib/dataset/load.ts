@@ -15,10 +15,10 @@
  * `shared: true` puts every numeric column in one SharedArrayBuffer (postMessage hands workers
  * the same memory, no copy). `verify: true` also value-checks a twin (its checksum is always checked).
  */
-import { readFileSync, statSync, type Stats } from "node:fs";
+import { statSync, type Stats } from "node:fs";
 import { basename } from "node:path";
 import { InputError } from "../cli/io";
-import { foldFromJsonlBytes } from "./jsonl";
+import { foldFromJsonlBytes, readJsonlFileSync } from "./jsonl";
 import { readTwinSync, TwinError } from "./twin";
 import type { Fold } from "./types";
 
@@ -66,13 +66,7 @@ function warnOnce(opts: LoadFoldOptions, key: string, message: string): void {
 }
 
 function parseJsonl(jsonl: string, name: string, shared: boolean): Fold {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(jsonl);
-  } catch (err) {
-    throw new InputError(jsonl, null, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  return foldFromJsonlBytes(bytes, jsonl, name, shared).fold;
+  return foldFromJsonlBytes(readJsonlFileSync(jsonl), jsonl, name, shared).fold;
 }
 
 /** Synchronous loadFold (the work is synchronous anyway: one read plus, for JSONL, parsing). */

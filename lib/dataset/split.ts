@@ -21,10 +21,10 @@
  *   enough    T ≥ R·W + E + M (so round 1's window holds M), and every train_r after purging
  *             still holds ≥ M; otherwise InsufficientDataError (exit 1).
  */
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { InputError, openOutput, readByteChunks, isStdio } from "../cli/io";
-import { foldFromJsonlBytes, type SourceLines } from "./jsonl";
+import { isStdio, openOutput } from "../cli/io";
+import { foldFromJsonlBytes, readJsonlBytes, type SourceLines } from "./jsonl";
 import { subsetFold } from "./fold";
 import { writeTwin } from "./twin";
 import type { Fold } from "./types";
@@ -226,29 +226,6 @@ export interface RunSplitOptions extends SplitOptions {
   outDir: string;
 }
 
-async function readInput(input: string): Promise<Uint8Array> {
-  if (!isStdio(input)) {
-    try {
-      return readFileSync(input);
-    } catch (err) {
-      throw new InputError(input, null, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const c of readByteChunks(input)) {
-    chunks.push(c);
-    total += c.length;
-  }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
-
 const NL = new Uint8Array([10]);
 
 /** Write one output: the records' own lines as JSONL, then its twin; both atomically. */
@@ -315,7 +292,7 @@ function removeStale(outDir: string, rounds: number): string[] {
 /** Read, validate, plan and write everything; returns the machine summary. */
 export async function runSplit(o: RunSplitOptions): Promise<SplitSummary> {
   const t0 = performance.now();
-  const bytes = await readInput(o.input);
+  const bytes = await readJsonlBytes(o.input);
   const file = isStdio(o.input) ? "<stdin>" : o.input;
   const { fold: all, lines, blank } = foldFromJsonlBytes(bytes, file, "all");
   const plan = planSplit(all, o);

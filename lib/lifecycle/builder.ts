@@ -301,6 +301,9 @@ export class LifecycleBuilder {
   private rows = 0;
   private readonly gapMs: number;
   private readonly endedHorizonMs: number;
+  /** after_end details, built once (skipped lines should cost no string work). */
+  private readonly beyondWindow: string;
+  private readonly afterGap: string;
 
   constructor(
     opts: Partial<LifecycleOptions>,
@@ -312,6 +315,8 @@ export class LifecycleBuilder {
     this.opts = o;
     this.gapMs = this.opts.finalGapSeconds * 1000;
     this.endedHorizonMs = (this.opts.trackSeconds + this.opts.slackSeconds + this.opts.finalGapSeconds) * 1000;
+    this.beyondWindow = `beyond the ${o.trackSeconds}s tracking window`;
+    this.afterGap = `more than ${o.finalGapSeconds}s after this mint's previous event`;
   }
 
   /** Tokens in flight now. */
@@ -333,11 +338,6 @@ export class LifecycleBuilder {
     if (cells.length > 0 && cells.length % STRIDE === 0) this.cellPool.give(cells, rows, clean);
   }
 
-  /** Per-second rows in flight now (sum over tokens of rows in use). */
-  get rowsInFlight(): number {
-    return this.rows;
-  }
-
   push(ev: TelemetryEvent, line: number): void {
     if (ev.type === "migration") return this.migration(ev, line);
     const tok = this.lookup(ev.mint);
@@ -352,17 +352,17 @@ export class LifecycleBuilder {
     }
     const ts = ev.ts;
     if (ts < tok.maxTs - this.opts.toleranceMs) {
-      this.log.skip("out_of_order", line, `ts ${ts} is ${tok.maxTs - ts} ms behind this mint's latest`);
+      this.log.skip("out_of_order", line, this.log.keeps("out_of_order") ? `ts ${ts} is ${tok.maxTs - ts} ms behind this mint's latest` : undefined);
       return;
     }
     if (ts >= tok.windowEnd) {
-      this.log.skip("after_end", line, `beyond the ${this.opts.trackSeconds}s tracking window`);
+      this.log.skip("after_end", line, this.beyondWindow);
       return;
     }
     if (ts > tok.maxTs + this.gapMs) {
       this.finalise(tok);
       this.release(false);
-      this.log.skip("after_end", line, `more than ${this.opts.finalGapSeconds}s after this mint's previous event`);
+      this.log.skip("after_end", line, this.afterGap);
       return;
     }
     const isFlow = ev.type === "flow";

@@ -4,8 +4,8 @@
  * the tool's work; here it runs beside the parser instead of after it. Same functions as the
  * in-thread path (./cells, ./format), so the bytes are the same either way.
  *
- * Protocol: on start it posts {ready: true}; for each {id, items} it posts {id, text, count,
- * cells} or {id, error}. `cells` are the items' cell arrays, zeroed over the rows they used and
+ * Protocol: on start it posts {ready: true}; for each {id, items} it posts {id, text, cells} or
+ * {id, error}. `cells` are the items' cell arrays, zeroed over the rows they used and
  * transferred back, so the builder can reuse them (see LifecycleBuilder.recycle).
  */
 import { STRIDE, toLifecycle, type FinishedLifecycle } from "./cells";
@@ -26,7 +26,7 @@ self.onmessage = (e: MessageEvent<{ id: number; items: FinishedLifecycle[] }>) =
       cells.push({ cells: f.cells, rows: f.rows });
       transfer.push(f.cells.buffer as ArrayBuffer);
     }
-    self.postMessage({ id, text: parts.join(""), count: items.length, cells }, transfer);
+    self.postMessage({ id, text: parts.join(""), cells }, transfer);
   } catch (err) {
     self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
   }

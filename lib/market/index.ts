@@ -8,7 +8,7 @@
  *   instruction arguments, reserves after), 1 Hz ticks; `syncReserves()` for outside swaps.
  * - `writeTelemetry` — telemetry.jsonl v1 with counted legacy and malformed lines.
  */
-export { Market, MarketStream, DEFAULT_MARKET_OPTIONS, DEFAULT_START_TS, type MarketOptions } from "./market";
+export { Market, MarketStream, DEFAULT_MARKET_OPTIONS, DEFAULT_START_TS, startTsProblem, type MarketOptions } from "./market";
 export {
   TokenMarket,
   type ActorKind,

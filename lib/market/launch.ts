@@ -56,6 +56,9 @@ export const SLOT_ANCHOR_TS = Date.UTC(2026, 0, 1);
 export const SLOT_ANCHOR = 389_000_000;
 export const slotAt = (ts: number): number => SLOT_ANCHOR + Math.floor((ts - SLOT_ANCHOR_TS) / 400);
 
+/** Oldest a token is at migration (its creation time, and slot, lie this far back at most). */
+export const MAX_TOKEN_AGE_S = 14 * 86_400;
+
 export interface TokenLaunch {
   /** 0-based order of migration in the market. */
   index: number;
@@ -103,7 +106,7 @@ export function makeLaunch(index: number, ts: number, rng: Rng, population: Popu
   const quoteReserve = MIGRATION_QUOTE_RESERVE + Math.max(-8_000_000, Math.min(8_000_000, Math.round(rng.normal() * 2_500_000)));
   // Age at migration: minutes to days, skewed short; fast bundled rugs graduate younger.
   const medianS = regime === "rug" ? 12 * 60 : 35 * 60;
-  const ageS = Math.min(14 * 86_400, Math.max(90, medianS * Math.exp(1.5 * rng.normal())));
+  const ageS = Math.min(MAX_TOKEN_AGE_S, Math.max(90, medianS * Math.exp(1.5 * rng.normal())));
   const tokenCreatedTs = ts - Math.round(ageS * 1000);
   return {
     index,

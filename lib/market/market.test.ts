@@ -499,6 +499,12 @@ describe("gen_telemetry CLI", () => {
       expect(wallets[0]).toEqual({ address: expect.any(String), label: "sniper" });
       expect(await runTool(tool, ["--days", "0", "--out", out])).toBe(2);
       expect(await runTool(tool, ["--start-ts", "yesterday-ish", "--out", out])).toBe(2);
+      // Starts whose slots would be negative, or times no Date can hold, are refused up front.
+      const good = readFileSync(out);
+      expect(await runTool(tool, ["--days", "0.01", "--start-ts", "0", "--out", out])).toBe(2);
+      expect(await runTool(tool, ["--days", "0.01", "--start-ts", "99999999999999999999999", "--out", out])).toBe(2);
+      expect(readFileSync(out).equals(good)).toBe(true);
+      expect(() => new Market({ startTs: Date.UTC(2020, 0, 1) })).toThrow(/startTs must be a time within/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

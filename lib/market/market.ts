@@ -5,7 +5,7 @@
  * can be replayed alone and the tokens never influence each other.
  */
 import { createRng, type Rng } from "../util/rng";
-import { makeLaunch, type TokenLaunch } from "./launch";
+import { makeLaunch, MAX_TOKEN_AGE_S, SLOT_ANCHOR, SLOT_ANCHOR_TS, type TokenLaunch } from "./launch";
 import { Population, type KnownWallet } from "./population";
 import { TokenMarket, type MarketEvent, type TokenTruth } from "./token";
 
@@ -36,6 +36,23 @@ export const DEFAULT_MARKET_OPTIONS: MarketOptions = {
 };
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Market starts that give valid telemetry: from the first time whose slot — and the slot of a
+ * token created MAX_TOKEN_AGE_S before it — is ≥ 0 (slotAt runs back from its anchor), to the
+ * last day of year 9999 (times must stay valid Dates). An earlier start wrote negative slots that
+ * every reader rejects line by line.
+ */
+const MIN_START_TS = SLOT_ANCHOR_TS - SLOT_ANCHOR * 400 + MAX_TOKEN_AGE_S * 1000;
+const MAX_START_TS = Date.UTC(9999, 11, 31);
+
+/** Why `ts` cannot start a market, or null when it can. */
+export function startTsProblem(ts: number): string | null {
+  if (Number.isSafeInteger(ts) && ts >= MIN_START_TS && ts <= MAX_START_TS) return null;
+  const iso = (t: number) => new Date(t).toISOString();
+  return `must be a time within ${iso(MIN_START_TS)} … ${iso(MAX_START_TS)} (earlier starts give negative slots), got ${ts} ms`;
+}
+
 /** Hour (UTC) when migrations peak: US afternoon. */
 const PEAK_HOUR_UTC = 17;
 
@@ -46,6 +63,8 @@ export class Market {
 
   constructor(opts: Partial<MarketOptions> = {}) {
     this.opts = { ...DEFAULT_MARKET_OPTIONS, ...opts };
+    const startProblem = startTsProblem(this.opts.startTs);
+    if (startProblem) throw new Error(`startTs ${startProblem}`);
     if (!(this.opts.days > 0)) throw new Error(`days must be > 0, got ${this.opts.days}`);
     if (!(this.opts.migrationsPerDay > 0)) throw new Error(`migrationsPerDay must be > 0, got ${this.opts.migrationsPerDay}`);
     if (!(this.opts.trackSeconds >= 1)) throw new Error(`trackSeconds must be ≥ 1, got ${this.opts.trackSeconds}`);

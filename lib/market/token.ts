@@ -17,7 +17,7 @@
  * then, so a chain simulator can interleave its own swaps (`syncReserves`) and the model reacts.
  */
 import { quoteBuyExactBase, quoteBuyExactQuote, quoteSell, type PoolFees } from "../amm";
-import type { Side } from "../telemetry/types";
+import type { FlowEvent, Side, TickEvent } from "../telemetry/types";
 import type { Rng } from "../util/rng";
 import { IdSource } from "./ids";
 import { slotAt, TOKEN_SUPPLY, type Regime, type TokenLaunch } from "./launch";
@@ -25,7 +25,7 @@ import type { Population } from "./population";
 
 export type ActorKind = "sniper" | "creator" | "insider" | "smart_money" | "whale" | "retail" | "holder";
 
-/** PumpSwap instruction a swap corresponds to, with its two u64 arguments (see SwapEvent). */
+/** PumpSwap instruction a swap corresponds to, with its two u64 arguments (see SwapMarketEvent). */
 export type SwapIx = "buy" | "buy_exact_quote_in" | "sell";
 
 export interface MigrationMarketEvent {
@@ -35,22 +35,15 @@ export interface MigrationMarketEvent {
   launch: TokenLaunch;
 }
 
-export interface SwapMarketEvent {
+/**
+ * A swap: the fields of a telemetry flow line (lib/telemetry/types.ts FlowEvent: ts, slot, sig,
+ * mint, pool, side, trader `user`, `base` tokens, `quote` lamports paid in total or received net)
+ * plus what only the model knows. Reserves are camelCase here, snake_case on the wire.
+ */
+export interface SwapMarketEvent extends Pick<FlowEvent, "ts" | "slot" | "sig" | "mint" | "pool" | "side" | "user" | "base" | "quote"> {
   kind: "swap";
-  ts: number;
-  slot: number;
-  sig: string;
-  mint: string;
-  pool: string;
-  side: Side;
-  /** Trader wallet. */
-  user: string;
   /** Who the trader is (hidden truth, for tests and simulators). */
   actor: ActorKind;
-  /** Tokens bought or sold (raw units). */
-  base: number;
-  /** Lamports the trader paid in total (buy) or received net (sell): telemetry `flow.quote`. */
-  quote: number;
   /** Lamports through the curve before fees (quoteIn for a buy, quoteOut for a sell). */
   curveQuote: number;
   lpFee: number;
@@ -69,12 +62,8 @@ export interface SwapMarketEvent {
   quoteReserve: number;
 }
 
-export interface TickMarketEvent {
+export interface TickMarketEvent extends Pick<TickEvent, "ts" | "slot" | "mint" | "pool"> {
   kind: "tick";
-  ts: number;
-  slot: number;
-  mint: string;
-  pool: string;
   baseReserve: number;
   quoteReserve: number;
 }

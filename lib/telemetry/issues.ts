@@ -82,12 +82,17 @@ export class IssueLog {
    */
   skip(reason: SkipReason, line: number, key?: string, value?: unknown): null {
     this.skipped[reason]++;
-    if (this.kept[reason] < this.examplesPerReason) {
+    if (this.keeps(reason)) {
       this.kept[reason]++;
       const detail = key === undefined ? "" : value === undefined ? key : `${key}=${preview(value)}`;
       this.examples.push({ line, reason, detail });
     }
     return null;
+  }
+
+  /** Whether a skip of this reason would still be kept as an example (build costly details only then). */
+  keeps(reason: SkipReason): boolean {
+    return this.kept[reason] < this.examplesPerReason;
   }
 
   repair(kind: RepairKind, n = 1): void {

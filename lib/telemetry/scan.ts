@@ -12,6 +12,7 @@
  * then the fast path resumes. A clean file never leaves the fast path.
  */
 import { closeSync, openSync, readSync } from "node:fs";
+import { readByteChunks } from "../cli/io";
 
 export interface ScanSink {
   /** One JSON value, the whole of line `line`. */
@@ -171,7 +172,7 @@ export async function scanJsonl(source: string | AsyncIterable<Uint8Array>, sink
       closeSync(fd);
     }
   } else {
-    const chunks = typeof source === "string" ? (Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>) : source;
+    const chunks = typeof source === "string" ? readByteChunks(source) : source;
     for await (const chunk of chunks) {
       room(chunk.length);
       buf.set(chunk, len);

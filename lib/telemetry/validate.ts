@@ -29,6 +29,8 @@ export const isUInt = (x: unknown): x is number => typeof x === "number" && x >=
 
 const isName = (x: unknown): x is string => typeof x === "string" && x.length > 0;
 
+const FEE_KEYS = ["lp_fee_bps", "protocol_fee_bps", "creator_fee_bps"] as const;
+
 type Rec = Record<string, unknown>;
 
 /**
@@ -155,7 +157,7 @@ export class TelemetryValidator {
     if (e.quote_reserve === 0) return this.log.skip("bad_value", line, "quote_reserve must be > 0 at migration");
     const dec = e.base_decimals;
     if (!isUInt(dec) || dec > 18) return this.fail(e, "base_decimals", line);
-    for (const key of ["lp_fee_bps", "protocol_fee_bps", "creator_fee_bps"]) {
+    for (const key of FEE_KEYS) {
       const bps = e[key];
       if (!isUInt(bps) || bps > 10_000) return this.fail(e, key, line);
     }
