@@ -11,20 +11,17 @@
  * run beside it on the other core); the decode throughput of the client's wire reader on the same
  * messages (one core, next to proto-loader's decode for comparison); and p50/p99 latency from gRPC
  * receipt (before decoding) to the MigrationEvent and to the telemetry write.
- * Usage: bun scripts/bench_ingest.ts [--tx 12000] [--seed 7]   (exit 1 below 5,000 tx/s)
+ * Usage: bun scripts/bench_ingest.ts [--tx 12000] [--seed 7]   (exit 1 below 5,000 tx/s; --help)
  */
 import * as grpc from "@grpc/grpc-js";
 import { readdirSync, readFileSync } from "node:fs";
 import { loadGeyserGrpc, type SubscribeRequest, type SubscribeUpdate } from "../lib/chain/proto.ts";
+import { defineTool, main } from "../lib/cli";
 import { Devchain, DevchainGrpcServer } from "../lib/devchain";
-import { AddressCache, decodeTransactionUpdate, decodeWireTransaction, parseSubscribeUpdate, timestampToMs, YellowstoneClient } from "../lib/ingest";
+import { decodeTransactionUpdate, decodeWireTransaction, parseSubscribeUpdate, timestampToMs, YellowstoneClient } from "../lib/ingest";
 import { MemoryLineSink, MigrationWatcher, migrationSubscription } from "../lib/watcher";
 
 const TARGET_TX_PER_S = 5_000;
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const START_TS = Date.UTC(2026, 0, 1);
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 
@@ -47,9 +44,8 @@ function threadCpuMs(): { js: number; other: number } | null {
   }
 }
 
-async function serve(): Promise<void> {
-  const want = arg("tx", 12_000);
-  const chain = new Devchain({ seed: arg("seed", 7), market: true, migrationsPerDay: 20_000, trackSeconds: 300, idleStopSeconds: 120, historySlots: 10_000_000, createLookaheadMs: 3_600_000 });
+async function serve(want: number, seed: number): Promise<number> {
+  const chain = new Devchain({ seed, market: true, migrationsPerDay: 20_000, trackSeconds: 300, idleStopSeconds: 120, historySlots: 10_000_000, createLookaheadMs: 3_600_000 });
   let t = START_TS;
   const t0 = performance.now();
   while (chain.counters.transactions < want) await chain.advanceTo((t += 5_000));
@@ -62,7 +58,7 @@ async function serve(): Promise<void> {
   }
   // stdin closed: the bench is gone.
   await server.stop();
-  process.exit(0);
+  return 0;
 }
 
 function pct(xs: number[], p: number): number {
@@ -124,8 +120,8 @@ function throughput(n: number, run: () => void): number {
   return n / (best / 1000);
 }
 
-async function bench(): Promise<void> {
-  const child = Bun.spawn([process.execPath, import.meta.path, "--serve", "--tx", String(arg("tx", 12_000)), "--seed", String(arg("seed", 7))], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+async function bench(tx: number, seed: number): Promise<number> {
+  const child = Bun.spawn([process.execPath, import.meta.path, "--serve", "--tx", String(tx), "--seed", String(seed)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
   const nextLine = lineReader(child.stdout);
   type Cpu = { cpuMs: number; threads: { js: number; other: number } | null };
   const serverCpu = async () => {
@@ -196,10 +192,9 @@ async function bench(): Promise<void> {
   });
   const protoLoader = loadGeyserGrpc().service.Subscribe as grpc.MethodDefinition<SubscribeRequest, SubscribeUpdate>;
   const protoRate = throughput(txMessages.length, () => {
-    const keys = new AddressCache();
     for (const b of txMessages) {
       const u = protoLoader.responseDeserialize(b) as Extract<SubscribeUpdate, { update_oneof: "transaction" }>;
-      decodeTransactionUpdate(u.transaction, { createdAtMs: timestampToMs(u.created_at), receivedAtMono: 0, filters: u.filters }, keys);
+      decodeTransactionUpdate(u.transaction, { createdAtMs: timestampToMs(u.created_at), receivedAtMono: 0, filters: u.filters });
     }
   });
 
@@ -217,8 +212,19 @@ async function bench(): Promise<void> {
   console.log(`watcher: ${watcher.stats.migrations} migrations, ${watcher.stats.flows} flows, ${watcher.stats.ticks} ticks, ${sink.lines.length} telemetry lines, ${watcher.stats.decodeErrors} decode errors`);
   console.log(`latency receipt → MigrationEvent: p50 ${us(pct(toMigration, 50))}, p99 ${us(pct(toMigration, 99))} (n=${toMigration.length})`);
   console.log(`latency receipt → telemetry write: p50 ${us(pct(toTelemetry, 50))}, p99 ${us(pct(toTelemetry, 99))} (n=${toTelemetry.length})`);
-  process.exit(rate >= TARGET_TX_PER_S && received === info.transactions ? 0 : 1);
+  return rate >= TARGET_TX_PER_S && received === info.transactions ? 0 : 1;
 }
 
-if (process.argv.includes("--serve")) await serve();
-else await bench();
+const tool = defineTool({
+  name: "bench_ingest",
+  description: `Yellowstone ingest throughput and latency against a devchain child (exit 1 below ${TARGET_TX_PER_S} tx/s)`,
+  examples: ["bun scripts/bench_ingest.ts", "bun scripts/bench_ingest.ts --tx 30000 --seed 3"],
+  args: {
+    tx: { type: "number", integer: true, min: 2, default: 12_000, description: "transactions in the devchain's stream history" },
+    seed: { type: "number", integer: true, default: 7, description: "devchain seed" },
+    serve: { type: "boolean", default: false, description: "internal: run as the devchain child serving the stream" },
+  },
+  run: (a) => (a.serve ? serve(a.tx, a.seed) : bench(a.tx, a.seed)),
+});
+
+if (import.meta.main) await main(tool);

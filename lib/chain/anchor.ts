@@ -1,6 +1,7 @@
 // Anchor framing over the Borsh codec: 8-byte discriminators (taken from the IDL) in front of
 // accounts, events and instruction args.
 
+import type { AccountMeta, AccountRole, Address } from "@solana/kit";
 import { BorshError, IdlCompiler, bytesEqualAt, concatBytes, toHex, type CodecOptions, type Idl, type IdlInstruction, type StructCodec } from "./borsh.ts";
 
 export interface DiscriminatedCodec<T> {
@@ -49,6 +50,30 @@ export class AnchorCodecs {
     return ix;
   }
 
+  /** An instruction's account names, in IDL order. */
+  accountNames(name: string): readonly string[] {
+    return Object.freeze(this.instructionDef(name).accounts.map((a) => a.name));
+  }
+
+  /** An instruction's account metas in IDL order, each address looked up by IDL account name. */
+  accountMetas(name: string, named: Readonly<Record<string, Address>>, label: string): AccountMeta[] {
+    return this.instructionDef(name).accounts.map((account) => {
+      const address = named[account.name];
+      if (address === undefined) throw new Error(`${label} ${name}: no address for IDL account ${account.name}`);
+      return { address, role: idlAccountRole(account) };
+    });
+  }
+
+  /** Names the accounts of an instruction as seen in a transaction: the IDL's by position, then the rest. */
+  nameAccounts(name: string, accounts: readonly (Address | { address: Address })[], label: string): { accounts: Record<string, Address>; remainingAccounts: Address[] } {
+    const defs = this.instructionDef(name).accounts;
+    if (accounts.length < defs.length) throw new Error(`${label} ${name}: ${accounts.length} accounts, the IDL requires ${defs.length}`);
+    const addresses = accounts.map((a) => (typeof a === "string" ? a : a.address));
+    const named: Record<string, Address> = {};
+    for (let i = 0; i < defs.length; i++) named[defs[i].name] = addresses[i];
+    return { accounts: named, remainingAccounts: addresses.slice(defs.length) };
+  }
+
   instruction<T = Record<string, unknown>>(name: string): DiscriminatedCodec<T> {
     const ix = this.instructionDef(name);
     return discriminated(name, ix.discriminator, this.compiler.fields<T>(name, ix.args));
@@ -67,7 +92,7 @@ export class AnchorCodecs {
   }
 }
 
-/** Role of an instruction account as declared in the IDL (0 readonly … 3 writable signer, as kit's AccountRole). */
-export function idlAccountRole(account: { writable?: boolean; signer?: boolean }): 0 | 1 | 2 | 3 {
-  return ((account.signer ? 2 : 0) | (account.writable ? 1 : 0)) as 0 | 1 | 2 | 3;
+/** Role of an instruction account as declared in the IDL (kit's AccountRole: bit 1 signer, bit 0 writable). */
+export function idlAccountRole(account: { writable?: boolean; signer?: boolean }): AccountRole {
+  return ((account.signer ? 2 : 0) | (account.writable ? 1 : 0)) as AccountRole;
 }

@@ -76,7 +76,8 @@ for (const e of ENTRIES) {
   if (BY_DISCRIMINATOR.has(key)) throw new Error(`event discriminator collision: ${e.name}`);
   BY_DISCRIMINATOR.set(key, e);
 }
-const EVENT_PROGRAMS = new Set<string>(ENTRIES.map((e) => e.programAddress));
+/** Each event-emitting program's event authority (the first account of its self-CPI events). */
+export const EVENT_AUTHORITY_BY_PROGRAM: ReadonlyMap<string, Address> = new Map(ENTRIES.map((e) => [e.programAddress, e.eventAuthority]));
 /** The `discriminator ‖ borsh` bytes each extracted event was decoded from, for de-duplication. */
 const RAW_BYTES = new WeakMap<ExtractedEvent, Uint8Array>();
 
@@ -98,8 +99,9 @@ export function decodeEventData(programAddress: string, data: Uint8Array): Decod
   return { name: entry.name, event: entry.codec.decode(data) } as DecodedEvent;
 }
 
-function base64ToBytes(text: string): Uint8Array {
-  return Buffer.from(text, "base64");
+/** The payload of a `Program data: ` line: sol_log_data logs each slice as one base64 word; Anchor emits one slice. */
+export function programDataBytes(line: string): Buffer {
+  return Buffer.from(line.slice(14).split(" ", 1)[0], "base64");
 }
 
 function bytesToBase64(bytes: Uint8Array): string {
@@ -109,24 +111,29 @@ function bytesToBase64(bytes: Uint8Array): string {
 const INVOKE = /^Program (\w+) invoke \[(\d+)\]$/;
 const EXIT = /^Program (\w+) (?:success$|failed)/;
 
-/** Events from `Program data:` log lines, each attributed to the program executing at that line. */
-export function eventsFromLogs(logMessages: readonly string[]): EventExtraction {
-  const events: ExtractedEvent[] = [];
-  const failures: EventDecodeFailure[] = [];
+/**
+ * Walks runtime log lines, keeping the invoke stack (`Program <id> invoke [n]` / `success` /
+ * `failed`) and the top-level instruction index. For each `Program data:` line calls `onData` with
+ * the program on top of the stack (undefined if none), the top-level instruction index (-1 before
+ * the first), the line and its index. Stops at "Log truncated" and returns true; else false.
+ */
+export function walkProgramLogs(
+  logMessages: readonly string[],
+  onData: (programAddress: string | undefined, outerIndex: number, line: string, lineIndex: number) => void,
+): boolean {
   const stack: string[] = [];
   let outerIndex = -1;
-  for (const line of logMessages) {
+  for (let i = 0; i < logMessages.length; i++) {
+    const line = logMessages[i];
     if (line.startsWith("Program data: ")) {
-      const programAddress = stack[stack.length - 1];
-      if (programAddress === undefined || !EVENT_PROGRAMS.has(programAddress)) continue;
-      // sol_log_data logs each slice as one base64 word; Anchor emits a single slice.
-      const data = base64ToBytes(line.slice(14).split(" ", 1)[0]);
-      collect(programAddress as Address, data, 0, "log", outerIndex, events, failures);
+      onData(stack[stack.length - 1], outerIndex, line, i);
       continue;
     }
     if (line.startsWith("Program log: ") || line.startsWith("Program return: ")) continue;
-    if (line === "Log truncated") return { events, failures, logTruncated: true };
-    const invoke = INVOKE.exec(line);
+    if (line === "Log truncated") return true;
+    // The regexes only where they can match (an invoke line ends in "]", an exit line in
+    // " success" or holds " failed"): most lines are "consumed …" or "success".
+    const invoke = line.charCodeAt(line.length - 1) === 93 ? INVOKE.exec(line) : null;
     if (invoke) {
       const depth = Number(invoke[2]);
       if (depth === 1) outerIndex++;
@@ -134,10 +141,21 @@ export function eventsFromLogs(logMessages: readonly string[]): EventExtraction 
       stack.push(invoke[1]);
       continue;
     }
-    const exit = EXIT.exec(line);
+    const exit = line.endsWith(" success") || line.includes(" failed") ? EXIT.exec(line) : null;
     if (exit && stack[stack.length - 1] === exit[1]) stack.pop();
   }
-  return { events, failures, logTruncated: false };
+  return false;
+}
+
+/** Events from `Program data:` log lines, each attributed to the program executing at that line. */
+export function eventsFromLogs(logMessages: readonly string[]): EventExtraction {
+  const events: ExtractedEvent[] = [];
+  const failures: EventDecodeFailure[] = [];
+  const logTruncated = walkProgramLogs(logMessages, (programAddress, outerIndex, line) => {
+    if (programAddress === undefined || !EVENT_AUTHORITY_BY_PROGRAM.has(programAddress)) return;
+    collect(programAddress as Address, programDataBytes(line), 0, "log", outerIndex, events, failures);
+  });
+  return { events, failures, logTruncated };
 }
 
 function collect(
@@ -182,7 +200,7 @@ export function eventsFromInnerInstructions(groups: readonly InnerInstructionGro
   const failures: EventDecodeFailure[] = [];
   for (const group of groups) {
     for (const ix of group.instructions) {
-      if (!EVENT_PROGRAMS.has(ix.programAddress) || !bytesEqualAt(ix.data, 0, ANCHOR_EVENT_IX_TAG)) continue;
+      if (!EVENT_AUTHORITY_BY_PROGRAM.has(ix.programAddress) || !bytesEqualAt(ix.data, 0, ANCHOR_EVENT_IX_TAG)) continue;
       const entry = entryFor(ix.programAddress, ix.data, 8);
       if (!entry) continue;
       if (ix.accounts && ix.accounts[0] !== entry.eventAuthority) continue;

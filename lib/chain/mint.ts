@@ -153,41 +153,30 @@ class Cursor {
     this.need(1, field);
     return this.bytes[this.offset++];
   }
-  u16(field: string): number {
-    this.need(2, field);
-    const v = this.view.getUint16(this.offset, true);
-    this.offset += 2;
+  /** A fixed-size little-endian number read through DataView. */
+  private num<T>(size: number, field: string, get: (view: DataView, offset: number) => T): T {
+    this.need(size, field);
+    const v = get(this.view, this.offset);
+    this.offset += size;
     return v;
+  }
+  u16(field: string): number {
+    return this.num(2, field, (v, o) => v.getUint16(o, true));
   }
   i16(field: string): number {
-    this.need(2, field);
-    const v = this.view.getInt16(this.offset, true);
-    this.offset += 2;
-    return v;
+    return this.num(2, field, (v, o) => v.getInt16(o, true));
   }
   u32(field: string): number {
-    this.need(4, field);
-    const v = this.view.getUint32(this.offset, true);
-    this.offset += 4;
-    return v;
+    return this.num(4, field, (v, o) => v.getUint32(o, true));
   }
   u64(field: string): bigint {
-    this.need(8, field);
-    const v = this.view.getBigUint64(this.offset, true);
-    this.offset += 8;
-    return v;
+    return this.num(8, field, (v, o) => v.getBigUint64(o, true));
   }
   i64(field: string): bigint {
-    this.need(8, field);
-    const v = this.view.getBigInt64(this.offset, true);
-    this.offset += 8;
-    return v;
+    return this.num(8, field, (v, o) => v.getBigInt64(o, true));
   }
   f64(field: string): number {
-    this.need(8, field);
-    const v = this.view.getFloat64(this.offset, true);
-    this.offset += 8;
-    return v;
+    return this.num(8, field, (v, o) => v.getFloat64(o, true));
   }
   bool(field: string): boolean {
     const b = this.u8(field);
@@ -356,18 +345,17 @@ class Builder {
   u32(v: number): void {
     this.parts.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
   }
+  private scratch = new DataView(new ArrayBuffer(8));
   u64(v: bigint): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
-    this.raw(b);
+    this.scratch.setBigUint64(0, BigInt.asUintN(64, v), true);
+    this.raw(new Uint8Array(this.scratch.buffer));
   }
   i64(v: bigint): void {
-    this.u64(BigInt.asUintN(64, v));
+    this.u64(v);
   }
   f64(v: number): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, v, true);
-    this.raw(b);
+    this.scratch.setFloat64(0, v, true);
+    this.raw(new Uint8Array(this.scratch.buffer));
   }
   raw(bytes: Uint8Array): void {
     for (const b of bytes) this.parts.push(b);

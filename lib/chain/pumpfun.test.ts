@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { Address } from "@solana/kit";
 import * as pumpSdk from "@pump-fun/pump-sdk";
 import { Keypair, PublicKey, type Connection } from "@solana/web3.js";
-import { BN, type BorshInstructionCoder } from "@coral-xyz/anchor";
+import type { BorshInstructionCoder } from "@coral-xyz/anchor";
 import { toHex } from "./borsh.ts";
 import { PUMPFUN_PROGRAM_ADDRESS, PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "./constants.ts";
 import {
@@ -18,24 +18,10 @@ import {
   pumpFunCodecs,
   pumpFunRawCodecs,
 } from "./pumpfun.ts";
+import { normalize } from "./test-normalize.ts";
 import { GOLDEN, sampleBondingCurve, sampleCompleteEvent, sampleCreateEvent, sampleCreateV2Args, sampleMigrationEvent, samplePumpFunGlobal, sampleTradeEvent } from "./test-samples.ts";
 
 const anchorCoder = pumpSdk.getPumpProgram(null as unknown as Connection).coder;
-
-function normalize(value: unknown): unknown {
-  if (value === null || value === undefined) return value;
-  if (typeof value === "bigint" || typeof value === "number") return String(value);
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  if (BN.isBN(value)) return String(value);
-  if (value instanceof PublicKey) return value.toBase58();
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value === "object") {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === "0") return normalize((value as Record<string, unknown>)["0"]);
-    return Object.fromEntries(keys.map((k) => [k, normalize((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
 
 describe("Pump.fun accounts", () => {
   test("BondingCurve: 125 bytes, offsets per solana_facts.md, matches Anchor", () => {

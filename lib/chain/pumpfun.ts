@@ -4,7 +4,7 @@
 
 import { AccountRole, type AccountMeta, type Address, type Instruction } from "@solana/kit";
 import pumpIdlJson from "../../data/idl/pump.json" with { type: "json" };
-import { AnchorCodecs, idlAccountRole } from "./anchor.ts";
+import { AnchorCodecs } from "./anchor.ts";
 import type { Idl } from "./borsh.ts";
 import {
   ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
@@ -231,13 +231,9 @@ export function encodePumpFunInstructionData(ix: PumpFunInstruction): Uint8Array
   }
 }
 
-function accountNames(name: string): readonly string[] {
-  return Object.freeze(typed.instructionDef(name).accounts.map((a) => a.name));
-}
-
-export const PUMPFUN_MIGRATE_ACCOUNT_NAMES = accountNames("migrate");
-export const PUMPFUN_CREATE_ACCOUNT_NAMES = accountNames("create");
-export const PUMPFUN_CREATE_V2_ACCOUNT_NAMES = accountNames("create_v2");
+export const PUMPFUN_MIGRATE_ACCOUNT_NAMES = typed.accountNames("migrate");
+export const PUMPFUN_CREATE_ACCOUNT_NAMES = typed.accountNames("create");
+export const PUMPFUN_CREATE_V2_ACCOUNT_NAMES = typed.accountNames("create_v2");
 
 export interface MigrateInput {
   mint: Address;
@@ -301,21 +297,12 @@ export async function resolveMigrateAccounts(input: MigrateInput): Promise<{ nam
 /** A migrate instruction as the official SDK builds it (25 IDL accounts + 2 boost accounts). */
 export async function buildMigrateInstruction(input: MigrateInput): Promise<Instruction & { accounts: AccountMeta[]; data: Uint8Array }> {
   const { named, remaining } = await resolveMigrateAccounts(input);
-  const accounts = typed.instructionDef("migrate").accounts.map((account) => {
-    const addr = named[account.name];
-    if (addr === undefined) throw new Error(`Pump.fun migrate: no address for IDL account ${account.name}`);
-    return { address: addr, role: idlAccountRole(account) as AccountRole } satisfies AccountMeta;
-  });
+  const accounts = typed.accountMetas("migrate", named, "Pump.fun");
   return { programAddress: PUMPFUN_PROGRAM_ADDRESS, accounts: [...accounts, ...remaining], data: pumpFunCodecs.migrate.encode({}) };
 }
 
 /** Names the accounts of a migrate instruction (as seen in a transaction); null if it is not migrate. */
 export function parseMigrateInstruction(ix: { data: Uint8Array; accounts: readonly (Address | { address: Address })[] }): { accounts: Record<string, Address>; remainingAccounts: Address[] } | null {
   if (!pumpFunCodecs.migrate.matches(ix.data)) return null;
-  const names = PUMPFUN_MIGRATE_ACCOUNT_NAMES;
-  const addresses = ix.accounts.map((a) => (typeof a === "string" ? a : a.address));
-  if (addresses.length < names.length) throw new Error(`Pump.fun migrate: ${addresses.length} accounts, the IDL requires ${names.length}`);
-  const accounts: Record<string, Address> = {};
-  names.forEach((n, i) => (accounts[n] = addresses[i]));
-  return { accounts, remainingAccounts: addresses.slice(names.length) };
+  return typed.nameAccounts("migrate", ix.accounts, "Pump.fun");
 }

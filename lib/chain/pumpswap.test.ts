@@ -41,6 +41,7 @@ import {
   type PoolAccount,
   type SwapAccountsInput,
 } from "./pumpswap.ts";
+import { normalize } from "./test-normalize.ts";
 import {
   sampleBuyEvent,
   sampleCreatePoolArgs,
@@ -53,22 +54,6 @@ import {
 } from "./test-samples.ts";
 
 const anchorCoder = swapSdk.OFFLINE_PUMP_AMM_PROGRAM.coder;
-
-/** Anchor's decoded values (BN, PublicKey, {0: x} newtypes) and ours, as comparable strings. */
-function normalize(value: unknown): unknown {
-  if (value === null || value === undefined) return value;
-  if (typeof value === "bigint" || typeof value === "number") return String(value);
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  if (BN.isBN(value)) return String(value);
-  if (value instanceof PublicKey) return value.toBase58();
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value === "object") {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === "0") return normalize((value as Record<string, unknown>)["0"]);
-    return Object.fromEntries(keys.map((k) => [k, normalize((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
 
 describe("instruction data", () => {
   test("solana_facts.md example buy (1e9 base out, 0.1 SOL max) is byte-exact", () => {

@@ -8,7 +8,7 @@
 
 import { AccountRole, type AccountMeta, type Address, type Instruction } from "@solana/kit";
 import pumpAmmIdlJson from "../../data/idl/pump_amm.json" with { type: "json" };
-import { AnchorCodecs, idlAccountRole, type DiscriminatedCodec } from "./anchor.ts";
+import { AnchorCodecs } from "./anchor.ts";
 import { BorshError, type Idl } from "./borsh.ts";
 import {
   ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
@@ -340,15 +340,11 @@ export function encodePumpSwapInstructionData(ix: PumpSwapInstruction): Uint8Arr
 
 export type SwapInstructionName = "buy" | "buy_exact_quote_in" | "sell";
 
-function accountNames(name: string): readonly string[] {
-  return Object.freeze(typed.instructionDef(name).accounts.map((a) => a.name));
-}
-
 /** The fixed accounts of each swap instruction, in IDL order. */
-export const PUMPSWAP_BUY_ACCOUNT_NAMES = accountNames("buy");
-export const PUMPSWAP_BUY_EXACT_QUOTE_IN_ACCOUNT_NAMES = accountNames("buy_exact_quote_in");
-export const PUMPSWAP_SELL_ACCOUNT_NAMES = accountNames("sell");
-export const PUMPSWAP_CREATE_POOL_ACCOUNT_NAMES = accountNames("create_pool");
+export const PUMPSWAP_BUY_ACCOUNT_NAMES = typed.accountNames("buy");
+export const PUMPSWAP_BUY_EXACT_QUOTE_IN_ACCOUNT_NAMES = typed.accountNames("buy_exact_quote_in");
+export const PUMPSWAP_SELL_ACCOUNT_NAMES = typed.accountNames("sell");
+export const PUMPSWAP_CREATE_POOL_ACCOUNT_NAMES = typed.accountNames("create_pool");
 
 export interface SwapAccountsInput {
   pool: Address;
@@ -441,12 +437,7 @@ export async function resolveSwapAccounts(instruction: SwapInstructionName, inpu
 /** Account metas of a swap instruction: the IDL's accounts in order, then the remaining accounts. */
 export async function buildSwapAccountMetas(instruction: SwapInstructionName, input: SwapAccountsInput): Promise<AccountMeta[]> {
   const { named, remaining } = await resolveSwapAccounts(instruction, input);
-  const metas = typed.instructionDef(instruction).accounts.map((account) => {
-    const addr = named[account.name];
-    if (addr === undefined) throw new Error(`PumpSwap ${instruction}: no address for IDL account ${account.name}`);
-    return { address: addr, role: idlAccountRole(account) as AccountRole } satisfies AccountMeta;
-  });
-  return [...metas, ...remaining];
+  return [...typed.accountMetas(instruction, named, "PumpSwap"), ...remaining];
 }
 
 export type PumpSwapInstructionObject = Instruction & { accounts: AccountMeta[]; data: Uint8Array };
@@ -490,12 +481,7 @@ export function buildExtendAccountInstruction(input: { account: Address; user: A
     event_authority: PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
     program: PUMPSWAP_PROGRAM_ADDRESS,
   };
-  const accounts = typed.instructionDef("extend_account").accounts.map((account) => {
-    const addr = named[account.name];
-    if (addr === undefined) throw new Error(`PumpSwap extend_account: no address for IDL account ${account.name}`);
-    return { address: addr, role: idlAccountRole(account) as AccountRole } satisfies AccountMeta;
-  });
-  return instructionObject(accounts, pumpSwapCodecs.extendAccount.encode({}));
+  return instructionObject(typed.accountMetas("extend_account", named, "PumpSwap"), pumpSwapCodecs.extendAccount.encode({}));
 }
 
 /**
@@ -534,13 +520,6 @@ export interface ParsedSwapInstruction {
 export function parseSwapInstruction(ix: { data: Uint8Array; accounts: readonly (Address | { address: Address })[] }): ParsedSwapInstruction | null {
   const decoded = decodePumpSwapInstructionData(ix.data);
   if (!decoded || decoded.name === "create_pool") return null;
-  const names = typed.instructionDef(decoded.name).accounts.map((a) => a.name);
-  const addresses = ix.accounts.map((a) => (typeof a === "string" ? a : a.address));
-  if (addresses.length < names.length) {
-    throw new Error(`PumpSwap ${decoded.name}: ${addresses.length} accounts, the IDL requires ${names.length}`);
-  }
-  const accounts: Record<string, Address> = {};
-  names.forEach((n, i) => (accounts[n] = addresses[i]));
-  return { name: decoded.name, args: decoded.args, accounts, remainingAccounts: addresses.slice(names.length) };
+  return { name: decoded.name, args: decoded.args, ...typed.nameAccounts(decoded.name, ix.accounts, "PumpSwap") };
 }
 

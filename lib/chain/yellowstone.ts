@@ -23,28 +23,38 @@ export function transactionAccountKeys(info: TransactionInfo): Address[] {
   return keys;
 }
 
-function resolve(keys: readonly Address[], programIdIndex: number, accounts: Uint8Array, data: Uint8Array): InstructionView {
+/**
+ * One instruction with its program and accounts resolved against `keys`; an index outside them
+ * throws `fail` (the ingest passes its DecodeError).
+ */
+export function resolveInstruction(
+  keys: readonly Address[],
+  programIdIndex: number,
+  accounts: Uint8Array,
+  data: Uint8Array,
+  fail: new (message: string) => Error = Error,
+): InstructionView {
   const programAddress = keys[programIdIndex];
-  if (programAddress === undefined) throw new Error(`program index ${programIdIndex} is outside the ${keys.length} account keys`);
-  const resolved: Address[] = [];
-  for (const i of accounts) {
-    const key = keys[i];
-    if (key === undefined) throw new Error(`account index ${i} is outside the ${keys.length} account keys`);
-    resolved.push(key);
+  if (programAddress === undefined) throw new fail(`program index ${programIdIndex} is outside the ${keys.length} account keys`);
+  const resolved = new Array<Address>(accounts.length);
+  for (let i = 0; i < accounts.length; i++) {
+    const key = keys[accounts[i]];
+    if (key === undefined) throw new fail(`account index ${accounts[i]} is outside the ${keys.length} account keys`);
+    resolved[i] = key;
   }
   return { programAddress, accounts: resolved, data };
 }
 
 /** The top-level instructions with program and accounts resolved. */
 export function outerInstructions(info: TransactionInfo, keys: readonly Address[] = transactionAccountKeys(info)): InstructionView[] {
-  return (info.transaction?.message?.instructions ?? []).map((ix) => resolve(keys, ix.program_id_index, ix.accounts, ix.data));
+  return (info.transaction?.message?.instructions ?? []).map((ix) => resolveInstruction(keys, ix.program_id_index, ix.accounts, ix.data));
 }
 
 /** Inner (CPI) instructions grouped by the top-level instruction they ran under. */
 export function innerInstructionGroups(info: TransactionInfo, keys: readonly Address[] = transactionAccountKeys(info)): InnerInstructionGroupView[] {
   return (info.meta?.inner_instructions ?? []).map((group) => ({
     index: group.index,
-    instructions: group.instructions.map((ix) => resolve(keys, ix.program_id_index, ix.accounts, ix.data)),
+    instructions: group.instructions.map((ix) => resolveInstruction(keys, ix.program_id_index, ix.accounts, ix.data)),
   }));
 }
 

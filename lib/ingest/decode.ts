@@ -14,7 +14,7 @@ import type { Address } from "@solana/kit";
 import { encodeBase58 } from "../chain/base58.ts";
 import type { InnerInstructionGroupView } from "../chain/events.ts";
 import type { SubscribeUpdateTransaction, SubscribeUpdateTransactionInfo } from "../chain/proto.ts";
-import type { InstructionView } from "../chain/yellowstone.ts";
+import { resolveInstruction, transactionAccountKeys, type InstructionView } from "../chain/yellowstone.ts";
 import { latin1Slice, utf8Slice, type WireInstruction, type WireTransaction } from "./wire.ts";
 
 export interface IngestTransaction {
@@ -112,13 +112,6 @@ class DecodedTransaction implements IngestTransaction {
   }
 }
 
-/** base58 of account keys. 32-byte keys are memoised by lib/chain/base58 itself (bounded). */
-export class AddressCache {
-  encode(bytes: Uint8Array): Address {
-    return encodeBase58(bytes) as Address;
-  }
-}
-
 /** The bytes as a latin1 string: a cheap exact Map / Set key (no base58). */
 export function bytesKey(bytes: Uint8Array): string {
   return latin1Slice(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength);
@@ -138,21 +131,9 @@ export class DecodeError extends Error {
   }
 }
 
-function resolve(keys: readonly Address[], programIdIndex: number, accounts: Uint8Array, data: Uint8Array): InstructionView {
-  const programAddress = keys[programIdIndex];
-  if (programAddress === undefined) throw new DecodeError(`program index ${programIdIndex} is outside the ${keys.length} account keys`);
-  const resolved = new Array<Address>(accounts.length);
-  for (let i = 0; i < accounts.length; i++) {
-    const key = keys[accounts[i]];
-    if (key === undefined) throw new DecodeError(`account index ${accounts[i]} is outside the ${keys.length} account keys`);
-    resolved[i] = key;
-  }
-  return { programAddress, accounts: resolved, data };
-}
-
 function resolveAll(keys: readonly Address[], ixs: readonly WireInstruction[]): InstructionView[] {
   const out = new Array<InstructionView>(ixs.length);
-  for (let i = 0; i < ixs.length; i++) out[i] = resolve(keys, ixs[i].programIdIndex, ixs[i].accounts, ixs[i].data);
+  for (let i = 0; i < ixs.length; i++) out[i] = resolveInstruction(keys, ixs[i].programIdIndex, ixs[i].accounts, ixs[i].data, DecodeError);
   return out;
 }
 
@@ -171,19 +152,14 @@ export function decodeWireTransaction(t: WireTransaction, meta: { createdAtMs: n
 export function decodeTransactionUpdate(
   update: SubscribeUpdateTransaction,
   meta: { createdAtMs: number | null; receivedAtMono: number; filters: string[] },
-  cache: AddressCache = new AddressCache(),
 ): IngestTransaction {
   const info: SubscribeUpdateTransactionInfo | null = update.transaction;
   if (!info || !info.transaction?.message) throw new DecodeError("transaction update without a transaction message");
-  const message = info.transaction.message;
-  const keys: Address[] = [];
-  for (const k of message.account_keys) keys.push(cache.encode(k));
-  for (const k of info.meta?.loaded_writable_addresses ?? []) keys.push(cache.encode(k));
-  for (const k of info.meta?.loaded_readonly_addresses ?? []) keys.push(cache.encode(k));
-  const instructions = message.instructions.map((ix) => resolve(keys, ix.program_id_index, ix.accounts, ix.data));
+  const keys = transactionAccountKeys(info);
+  const instructions = info.transaction.message.instructions.map((ix) => resolveInstruction(keys, ix.program_id_index, ix.accounts, ix.data, DecodeError));
   const innerInstructions = (info.meta?.inner_instructions ?? []).map((g) => ({
     index: g.index,
-    instructions: g.instructions.map((ix) => resolve(keys, ix.program_id_index, ix.accounts, ix.data)),
+    instructions: g.instructions.map((ix) => resolveInstruction(keys, ix.program_id_index, ix.accounts, ix.data, DecodeError)),
   }));
   return new DecodedTransaction(
     info.signature,
