@@ -22,7 +22,8 @@ import { defineTool, main } from "../lib/cli";
 import { buildFold, fabricateLifecycles, loadFoldSync } from "../lib/dataset";
 import type { Fold } from "../lib/dataset/types";
 import { computeFoldFeatures } from "../lib/features";
-import { defaultVector, fromUnit, GROUP_INDICES, loadParamsFile, PARAM_COUNT } from "../lib/params";
+import { SHIPPED_PARAMS_FILE } from "../lib/backtest";
+import { fromUnit, GROUP_INDICES, loadParamsFile, PARAM_COUNT } from "../lib/params";
 import { executionModel, scanEntries, simulate, SimWorkspace } from "../lib/sim";
 import { compileParams, StrategyParams } from "../lib/strategy";
 import { createRng } from "../lib/util/rng";
@@ -102,7 +103,7 @@ export const tool = defineTool({
 
     const exec = executionModel();
     const ws = new SimWorkspace();
-    const champion = loadParamsFile(join(repoRoot, "data/best_strategy_params.json")).vector;
+    const champion = loadParamsFile(join(repoRoot, SHIPPED_PARAMS_FILE)).vector;
     const cp = compileParams(champion, new StrategyParams());
 
     // Warm-up so the JIT has compiled the kernel before timing.
@@ -161,8 +162,6 @@ export const tool = defineTool({
 
     // Exit-only sweep: the entry group stays at the champion's values, so one entry scan (timed
     // inside the pass) serves every candidate.
-    const base = defaultVector();
-    base.set(champion);
     best(`exit-only params, shared entries (${a.candidates})`, () => {
       const rng = createRng(a.seed + 1);
       const entries = scanEntries(fold, feats, cp);
@@ -171,7 +170,7 @@ export const tool = defineTool({
       for (let c = 0; c < a.candidates; c++) {
         for (let k = 0; k < PARAM_COUNT; k++) unit[k] = rng.next();
         fromUnit(unit, vec);
-        for (const k of GROUP_INDICES.entry) vec[k] = base[k];
+        for (const k of GROUP_INDICES.entry) vec[k] = champion[k];
         const s = simulate(fold, feats, compileParams(vec, p), exec, ws, { entries });
         visited += s.ticksVisited;
         trades += s.trades;

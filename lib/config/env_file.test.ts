@@ -72,4 +72,9 @@ describe(".env_PROD files", () => {
     writeFileSync(join(dir, ".env_PROD"), "SIM_LATENCY_MS=5\n");
     expect(loadEnvKnobs(join(dir, ".env_PROD"), specs)?.values).toEqual({ SIM_LATENCY_MS: 5 });
   });
+
+  test("loadEnvKnobs: an unreadable path is an error naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ferrix-env-"));
+    expect(() => loadEnvKnobs(dir, specs)).toThrow(`${dir}: cannot read env file`);
+  });
 });

@@ -123,6 +123,12 @@ function convert(text: string, spec: EnvKnobSpec, file: string, line: number, ke
 /** Read the knobs from an env file; null when the file does not exist. */
 export function loadEnvKnobs<S extends Record<string, EnvKnobSpec>>(path: string, specs: S): EnvKnobsResult<S> | null {
   if (!existsSync(path)) return null;
-  const text = readFileSync(path, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    // e.g. EISDIR or EACCES: the bare system message would not say which file.
+    throw new Error(`${path}: cannot read env file: ${(err as Error).message}`);
+  }
   return interpretEnvKnobs(parseEnvFile(text, path), specs, path);
 }

@@ -11,24 +11,15 @@
  * Inputs are Float64 (prices need the precision). Derived features are stored as Float32: half the
  * memory per fold, and both engines read the same rounded value, so they still agree exactly.
  */
-export interface FeatureInputs {
-  /** Close price, SOL per whole token. */
-  price: Float64Array;
-  /** Pool SOL reserve at the close, SOL. */
-  quoteReserve: Float64Array;
-  /** Buy volume this second, SOL. */
-  buySol: Float64Array;
-  /** Sell volume this second, SOL. */
-  sellSol: Float64Array;
-  nBuys: Float64Array;
-  nSells: Float64Array;
-  /** Wallets buying this token for the first time this second. */
-  newBuyers: Float64Array;
-  /** SOL the creator received from sells this second. */
-  creatorSellSol: Float64Array;
-  /** Largest single sell this second, SOL. */
-  maxSellSol: Float64Array;
-}
+import { SERIES_KEYS } from "../dataset/columns";
+import type { FoldSeries } from "../dataset/types";
+
+/**
+ * The per-second inputs are exactly a fold's series columns (lib/dataset FoldSeries; units and
+ * meaning in lib/lifecycle/types.ts): one definition, so the simulator aliases `fold.series` and
+ * the live engine fills the same shape.
+ */
+export type FeatureInputs = FoldSeries;
 
 /**
  * Data-only features: functions of the pool's own series up to and including that second, never
@@ -82,7 +73,8 @@ export interface FeatureOutputs {
 
 export type FeatureColumns = FeatureInputs & FeatureOutputs;
 
-export const INPUT_NAMES = ["price", "quoteReserve", "buySol", "sellSol", "nBuys", "nSells", "newBuyers", "creatorSellSol", "maxSellSol"] as const satisfies readonly (keyof FeatureInputs)[];
+/** The input column names, in the dataset's series order. */
+export const INPUT_NAMES: readonly (keyof FeatureInputs)[] = SERIES_KEYS.map(([key]) => key);
 
 /** Derived features stored as Float64. */
 export const FEATURE_NAMES_F64 = ["priceMinCum"] as const satisfies readonly (keyof FeatureOutputs)[];
@@ -109,6 +101,9 @@ export const FEATURE_NAMES_F32 = [
 
 export const FEATURE_NAMES = [...FEATURE_NAMES_F64, ...FEATURE_NAMES_F32] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
+/** Compile-time check that every FeatureOutputs column is in a list above (and so gets allocated). */
+type AllNamed<Missing extends never> = Missing;
+export type AllFeatureOutputsNamed = AllNamed<Exclude<keyof FeatureOutputs, FeatureName>>;
 
 /**
  * Fresh derived-feature columns of `rows` rows in one buffer (Float64 columns first, so every

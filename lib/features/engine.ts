@@ -137,20 +137,10 @@ export function stepFeatures(st: FeatureState, c: FeatureColumns, start: number,
 }
 
 /** One closed second of a pool, as the live actor aggregates it from flow and tick events. */
-export interface SecondBar {
-  price: number;
-  quoteReserve: number;
-  buySol: number;
-  sellSol: number;
-  nBuys: number;
-  nSells: number;
-  newBuyers: number;
-  creatorSellSol: number;
-  maxSellSol: number;
-}
+export type SecondBar = { [K in keyof FeatureInputs]: number };
 
 /** Every input and feature of one second, by name, for decision records and people. */
-export class TickSnapshot implements SecondBar {
+export class TickSnapshot implements Record<keyof FeatureColumns, number> {
   /** Row in the engine's columns (what lib/strategy decisions take). */
   row = 0;
   /** Seconds since migration. */

@@ -20,17 +20,8 @@ export interface FoldFeatureOptions {
 }
 
 export function computeFoldFeatures(fold: Fold, opts: FoldFeatureOptions = {}): FoldFeatures {
-  const s = fold.series;
   const cols: FoldFeatures = {
-    price: s.price,
-    quoteReserve: s.quoteReserve,
-    buySol: s.buySol,
-    sellSol: s.sellSol,
-    nBuys: s.nBuys,
-    nSells: s.nSells,
-    newBuyers: s.newBuyers,
-    creatorSellSol: s.creatorSellSol,
-    maxSellSol: s.maxSellSol,
+    ...fold.series,
     ...allocateOutputs(fold.rows, opts.shared ?? false),
     start: fold.start,
     count: fold.count,

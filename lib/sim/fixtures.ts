@@ -91,6 +91,3 @@ export function makeFold(specs: LifecycleSpec[], name = "test"): Fold {
 
 /** `n` seconds of a constant multiple. */
 export const flat = (n: number, mult = 1): number[] => new Array<number>(n).fill(mult);
-
-/** Linear path from a to b over n seconds (both ends included). */
-export const ramp = (n: number, a: number, b: number): number[] => Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));

@@ -7,12 +7,12 @@
  * Compile once per candidate (optimizer) or once per champion load (live); `compileParams` can
  * refill an existing object so the optimizer allocates nothing per candidate.
  */
-import { PARAM_COUNT, PARAM_INDEX as P, defaultVector, type ParamValues, vectorFromParams } from "../params/schema";
+import { PARAM_COUNT, PARAM_SCHEMA, defaultVector, type ParamName, type ParamValues, vectorFromParams } from "../params/schema";
 import { Phase } from "./types";
 
 const MAX_FRACTION = 0.95;
 
-export class StrategyParams {
+export class StrategyParams implements ParamValues {
   // entry
   observerWindowS = 0;
   entryDelayS = 0;
@@ -83,49 +83,12 @@ export class StrategyParams {
 /** Compile a schema-order vector (already validated / repaired) into StrategyParams. */
 export function compileParams(vec: ArrayLike<number>, out: StrategyParams = new StrategyParams()): StrategyParams {
   if (vec.length !== PARAM_COUNT) throw new Error(`params vector has ${vec.length} values, the schema has ${PARAM_COUNT}`);
-  out.observerWindowS = vec[P.observerWindowS];
-  out.entryDelayS = vec[P.entryDelayS];
-  out.minNetFlowSol = vec[P.minNetFlowSol];
-  out.minBuyers = vec[P.minBuyers];
-  out.maxCreatorSellSol = vec[P.maxCreatorSellSol];
-  out.minPriceChange = vec[P.minPriceChange];
-  out.maxPriceChange = vec[P.maxPriceChange];
-  out.minRvr = vec[P.minRvr];
-  out.chaosAgeS = vec[P.chaosAgeS];
-  out.matureAgeS = vec[P.matureAgeS];
-  out.trendingRunUp = vec[P.trendingRunUp];
-  out.matureRunUp = vec[P.matureRunUp];
-  out.shockWindowS = vec[P.shockWindowS];
-  out.shockDrop = vec[P.shockDrop];
-  out.shockDropChaos = vec[P.shockDropChaos];
-  out.ddTier1RunUp = vec[P.ddTier1RunUp];
-  out.ddTier2RunUp = vec[P.ddTier2RunUp];
-  out.ddCap0 = vec[P.ddCap0];
-  out.ddCap1 = vec[P.ddCap1];
-  out.ddCap2 = vec[P.ddCap2];
-  out.ddChaosMult = vec[P.ddChaosMult];
-  out.trailActivationRunUp = vec[P.trailActivationRunUp];
-  out.trailWidthChaos = vec[P.trailWidthChaos];
-  out.trailWidthDiscovery = vec[P.trailWidthDiscovery];
-  out.trailWidthTrending = vec[P.trailWidthTrending];
-  out.trailWidthMature = vec[P.trailWidthMature];
-  out.trailVolK = vec[P.trailVolK];
-  out.reversalMinRunUp = vec[P.reversalMinRunUp];
-  out.reversalMomDrop = vec[P.reversalMomDrop];
-  out.reversalRedStreak = vec[P.reversalRedStreak];
-  out.reversalInChaos = vec[P.reversalInChaos] >= 0.5;
-  out.churnNoHighS = vec[P.churnNoHighS];
-  out.churnMinProgress = vec[P.churnMinProgress];
-  out.churnMatureNoHighS = vec[P.churnMatureNoHighS];
-  out.creatorExitOnSell = vec[P.creatorExitOnSell] >= 0.5;
-  out.creatorExitSellSol = vec[P.creatorExitSellSol];
-  out.exitLiqDrop = vec[P.exitLiqDrop];
-  out.panicSellRatio = vec[P.panicSellRatio];
-  out.panicMinSellSol = vec[P.panicMinSellSol];
-  out.whaleDumpFrac = vec[P.whaleDumpFrac];
-  out.buySol = vec[P.buySol];
-  out.maxPositions = vec[P.maxPositions];
-  out.maxHoldS = vec[P.maxHoldS];
+  // Every schema parameter is a field of the same name (`implements ParamValues` checks it).
+  const named = out as unknown as Record<ParamName, number | boolean>;
+  for (let k = 0; k < PARAM_COUNT; k++) {
+    const spec = PARAM_SCHEMA[k];
+    named[spec.name] = spec.type === "bool" ? vec[k] >= 0.5 : vec[k];
+  }
 
   out.ddCapByTier[0] = out.ddCap0;
   out.ddCapByTier[1] = out.ddCap1;

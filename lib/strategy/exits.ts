@@ -128,7 +128,7 @@ export function decideExit(pos: PositionState, c: FeatureColumns, row: number, p
 
   if (c.quoteReserve[row] <= pos.peakQuote * (1 - p.exitLiqDrop)) return ExitReason.ExitLiquidity;
 
-  const tier = peak >= pos.tier2Price ? 2 : peak >= pos.tier1Price ? 1 : 0;
+  const tier = runUpTier(pos);
   const cap = chaos ? p.ddCapChaosByTier[tier] : p.ddCapByTier[tier];
   if (price <= peak * (1 - cap)) return ExitReason.DrawdownCap;
 

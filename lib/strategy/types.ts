@@ -7,7 +7,7 @@
 export const Phase = { Chaos: 0, Discovery: 1, Trending: 2, Mature: 3 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 export const PHASE_NAMES = ["chaos", "discovery", "trending", "mature"] as const;
-export const PHASE_COUNT = 4;
+export const PHASE_COUNT = PHASE_NAMES.length;
 
 /**
  * Why a position was closed. `Hold` (0) means no exit this second. The order of the values is
@@ -80,11 +80,3 @@ export const REJECT_REASON_NAMES = [
   "data_ended",
 ] as const;
 export const REJECT_REASON_COUNT = REJECT_REASON_NAMES.length;
-
-const lookup = <T extends readonly string[]>(names: T) => {
-  const m = new Map<string, number>(names.map((n, k) => [n, k]));
-  return (name: string): number | undefined => m.get(name);
-};
-export const exitReasonByName = lookup(EXIT_REASON_NAMES);
-export const rejectReasonByName = lookup(REJECT_REASON_NAMES);
-export const phaseByName = lookup(PHASE_NAMES);
