@@ -8,6 +8,8 @@
  * output is below 2^53, and products are divided before rounding, so results can differ from the
  * exact integer math (./exact.ts) by at most one unit; a property test pins that bound.
  */
+export const LAMPORTS_PER_SOL = 1_000_000_000;
+
 export interface PoolFees {
   lpFeeBps: number;
   protocolFeeBps: number;
@@ -111,6 +113,9 @@ export function spotPriceSol(pool: PoolReserves, baseDecimals = 6): number {
 
 /** Largest acceptable total for a buy with a slippage tolerance (the `max_quote_amount_in` bound). */
 export const maxQuoteWithSlippage = (totalQuoteIn: number, slippageBps: number): number => Math.floor((totalQuoteIn * (10_000 + slippageBps)) / 10_000);
+
+/** Fewest acceptable tokens for a spend-exact buy with a slippage tolerance (`min_base_amount_out`). */
+export const minBaseWithSlippage = (baseOut: number, slippageBps: number): number => Math.floor((baseOut * (10_000 - slippageBps)) / 10_000);
 
 /** Smallest acceptable proceeds for a sell with a slippage tolerance (`min_quote_amount_out`). */
 export const minQuoteWithSlippage = (netQuoteOut: number, slippageBps: number): number => Math.floor((netQuoteOut * (10_000 - slippageBps)) / 10_000);

@@ -9,6 +9,7 @@
  * chain's unit, so nothing drifts), running totals live in a small FeatureState, and the
  * TickSnapshot is one preallocated object refilled in place.
  */
+import { LAMPORTS_PER_SOL } from "../amm";
 import {
   allocateInputs,
   allocateOutputs,
@@ -19,7 +20,7 @@ import {
   type FeatureOutputs,
 } from "./columns";
 
-const LAMPORTS = 1_000_000_000;
+
 
 /** Running totals of one pool, carried from second to second. */
 export class FeatureState {
@@ -82,21 +83,21 @@ export function stepFeatures(st: FeatureState, c: FeatureColumns, start: number,
   // Volume windows as whole-lamport running sums: integer arithmetic in doubles is exact, so
   // adding the new second and subtracting the one that left the window never drifts (a window that
   // emptied is exactly 0), and a second costs O(1) instead of a 60-row pass.
-  const buyL = Math.round(buy * LAMPORTS);
-  const sellL = Math.round(sell * LAMPORTS);
+  const buyL = Math.round(buy * LAMPORTS_PER_SOL);
+  const sellL = Math.round(sell * LAMPORTS_PER_SOL);
   st.buy10 += buyL;
   st.sell10 += sellL;
-  st.creator10 += Math.round(c.creatorSellSol[row] * LAMPORTS);
+  st.creator10 += Math.round(c.creatorSellSol[row] * LAMPORTS_PER_SOL);
   st.vol60 += buyL + sellL;
   if (t >= 10) {
     const out = row - 10;
-    st.buy10 -= Math.round(c.buySol[out] * LAMPORTS);
-    st.sell10 -= Math.round(c.sellSol[out] * LAMPORTS);
-    st.creator10 -= Math.round(c.creatorSellSol[out] * LAMPORTS);
+    st.buy10 -= Math.round(c.buySol[out] * LAMPORTS_PER_SOL);
+    st.sell10 -= Math.round(c.sellSol[out] * LAMPORTS_PER_SOL);
+    st.creator10 -= Math.round(c.creatorSellSol[out] * LAMPORTS_PER_SOL);
   }
   if (t >= 60) {
     const out = row - 60;
-    st.vol60 -= Math.round(c.buySol[out] * LAMPORTS) + Math.round(c.sellSol[out] * LAMPORTS);
+    st.vol60 -= Math.round(c.buySol[out] * LAMPORTS_PER_SOL) + Math.round(c.sellSol[out] * LAMPORTS_PER_SOL);
   }
   // Volatility: mean |1 s return| over the last 10 returns. Each return is computed once into a
   // ring; the mean re-adds the ring in a fixed order (returns are not integers: no running sum).
@@ -118,10 +119,10 @@ export function stepFeatures(st: FeatureState, c: FeatureColumns, start: number,
   c.netFlowCum[row] = st.netFlow;
   c.buyersCum[row] = st.buyers;
   c.creatorSellCum[row] = st.creatorSell;
-  c.creatorSell10[row] = st.creator10 / LAMPORTS;
-  c.buyVol10[row] = st.buy10 / LAMPORTS;
-  c.sellVol10[row] = st.sell10 / LAMPORTS;
-  c.vol60[row] = st.vol60 / LAMPORTS;
+  c.creatorSell10[row] = st.creator10 / LAMPORTS_PER_SOL;
+  c.buyVol10[row] = st.buy10 / LAMPORTS_PER_SOL;
+  c.sellVol10[row] = st.sell10 / LAMPORTS_PER_SOL;
+  c.vol60[row] = st.vol60 / LAMPORTS_PER_SOL;
   c.rvr[row] = st.vol60 > 0 ? vol10L / span10 / (st.vol60 / span60) : 0;
   const ref5 = c.price[row - 5 > start ? row - 5 : start];
   const ref15 = c.price[row - 15 > start ? row - 15 : start];

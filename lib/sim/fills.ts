@@ -3,10 +3,10 @@
  * The reserves of a row are rebuilt from its close: quote = quote_reserve SOL × 1e9 lamports,
  * base = quote_reserve ÷ price × 10^decimals raw units (the inverse of spotPriceSol, to ±1 unit).
  */
-import { quoteBuyExactQuote, quoteSell, type PoolFees, type PoolReserves } from "../amm/index";
+import { LAMPORTS_PER_SOL, quoteBuyExactQuote, quoteSell, type PoolFees, type PoolReserves } from "../amm/index";
 import type { FeatureInputs } from "../features/columns";
 
-export const LAMPORTS_PER_SOL = 1_000_000_000;
+export { LAMPORTS_PER_SOL };
 
 /** Fill `pool` with the reserves at `row`; false when the row has no usable state. */
 export function reservesAt(pool: PoolReserves, c: FeatureInputs, row: number, tokenUnit: number): boolean {
