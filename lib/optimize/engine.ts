@@ -17,7 +17,7 @@
  *         candidate scans only its own rules, only up to B − 1 (kernels.ts explains why that
  *         gives the same exit second). Sells are memoised per (trade, exit second).
  *  full   Anything else (several kinds of groups at once, or the stake differs): the whole
- *         simulation, still with the entry index, the rule-mask kernel and a per-(lifecycle, entry
+ *         simulation, still with the entry index, lib/strategy scanExit and a per-(lifecycle, entry
  *         row) buy memo while the stake matches.
  * Entry decisions are computed once per stage when the candidate's entry group equals the base's.
  *
@@ -28,12 +28,13 @@ import type { Fold } from "../dataset/types";
 import type { FoldFeatures } from "../features/fold";
 import { GROUP_INDICES, PARAM_COUNT, PARAM_INDEX, PARAM_SCHEMA, type ParamGroup } from "../params/schema";
 import { fillLagSeconds, type ExecutionModel } from "../sim/execution";
-import { buyAt, LAMPORTS_PER_SOL, sellAt } from "../sim/fills";
-import { migrationPrice } from "../sim/simulate";
+import { buyAt, LAMPORTS_PER_SOL } from "../sim/fills";
+import { cvar, migrationPrice, OpenPositions, SellFill, sellWithRetries, sortEventsByTime } from "../sim/simulate";
 import type { PoolFees, PoolReserves } from "../amm/index";
 import { compileParams, StrategyParams } from "../strategy/compile";
-import { openPosition, PositionState } from "../strategy/exits";
-import { buildBlockTables, buildEntryIndex, ENTRY_SPAN, entryRows, GROUP_RULES, RULES_ALL, RULE_MAX_HOLD, scanExitBlocked, scanExitRules, computeTradeBounds, tradeMayFire, TradeBounds, type BlockTables, type EntryIndex } from "./kernels";
+import { openPosition, PositionState, scanExit } from "../strategy/exits";
+import { ExitReason } from "../strategy/types";
+import { buildBlockTables, buildEntryIndex, ENTRY_SPAN, entryRows, GROUP_RULES, RULES_ALL, RULE_MAX_HOLD, scanExitBlocked, computeTradeBounds, tradeMayFire, TradeBounds, type BlockTables, type EntryIndex } from "./kernels";
 import { foldScore, M_CVAR5, M_FAILED, M_MAX_DD, M_PNL, M_SCORE, M_SUM_TRADE, M_SUM_TRADE2, M_TRADES, M_WINS, type ScoreConfig } from "./score";
 
 /** A sweep stage as the evaluators see it: the base vector and the groups allowed to vary. */
@@ -226,9 +227,8 @@ export class FoldEngine {
   private eventOrder: Uint32Array;
   private tradePnl: Float64Array;
   private worst: Float64Array;
-  private openEntry = new Float64Array(16);
-  private openExit = new Float64Array(16);
-  private openCount = 0;
+  private readonly open = new OpenPositions();
+  private readonly sold = new SellFill();
   // last outcome
   private oKind = 0;
   private oPnl = 0;
@@ -343,7 +343,7 @@ export class FoldEngine {
     const maxPositions = p.maxPositions;
 
     const start = this.start;
-    this.openCount = 0;
+    this.open.count = 0;
     let events = 0;
     let nTrades = 0;
     let tradePnlSum = 0;
@@ -356,8 +356,8 @@ export class FoldEngine {
       const s = start[k];
       const migS = this.migS[k];
       const decisionTime = migS + (e - s + 1);
-      this.pruneOpen(migS);
-      if (this.openAt(decisionTime) >= maxPositions) continue;
+      this.open.prune(migS);
+      if (this.open.openAt(decisionTime) >= maxPositions) continue;
       if (path === 1) this.memoOutcome(k, e, p, spendLamports);
       else if (path === 2) this.splitOutcome(k, e, p, spendLamports);
       else this.fullOutcome(k, e, p, spendLamports, useBuyMemo);
@@ -371,7 +371,7 @@ export class FoldEngine {
         continue;
       }
       const pnl = this.oPnl;
-      this.addOpen(decisionTime, this.oTime);
+      this.open.add(decisionTime, this.oTime);
       this.eventTime[events] = this.oTime;
       this.eventPnl[events] = pnl;
       events++;
@@ -381,18 +381,9 @@ export class FoldEngine {
       if (pnl > 0) wins++;
     }
 
-    // simulate's finish(): events in time order (insertion sort, ties in run order), drawdown, CVaR.
+    // simulate's finish(): events in time order, drawdown, CVaR.
     const order = this.eventOrder;
-    const time = this.eventTime;
-    for (let i = 0; i < events; i++) {
-      let j = i;
-      const t = time[i];
-      while (j > 0 && time[order[j - 1]] > t) {
-        order[j] = order[j - 1];
-        j--;
-      }
-      order[j] = i;
-    }
+    sortEventsByTime(this.eventTime, order, events);
     let pnl = 0;
     let peak = 0;
     let maxDd = 0;
@@ -465,34 +456,13 @@ export class FoldEngine {
   private sell(k: number, d: number, tokens: number, solInLamports: number): void {
     const s = this.start[k];
     const last = this.start[k + 1] - 1;
-    const lag = this.lag;
     const fees = this.fees;
     fees.lpFeeBps = this.fold.lpFeeBps[k];
     fees.protocolFeeBps = this.fold.protocolFeeBps[k];
     fees.creatorFeeBps = this.fold.creatorFeeBps[k];
-    const tokenUnit = this.tokenUnit[k];
-    const keepBps = this.keepBps;
-    let attempts = 1;
-    let failedLamports = 0;
-    let sentAt = d;
-    let fillRow: number;
-    let outLamports: number;
-    for (;;) {
-      if (sentAt >= last) {
-        fillRow = last;
-        outLamports = sellAt(this.pool, fees, this.feats, last, tokenUnit, tokens);
-        break;
-      }
-      fillRow = sentAt + lag < last ? sentAt + lag : last;
-      outLamports = sellAt(this.pool, fees, this.feats, fillRow, tokenUnit, tokens);
-      if (attempts > this.maxRetries) break;
-      const quotedOut = fillRow === sentAt ? outLamports : sellAt(this.pool, fees, this.feats, sentAt, tokenUnit, tokens);
-      if (outLamports >= Math.floor((quotedOut * keepBps) / 10_000)) break;
-      attempts++;
-      failedLamports += this.failedTx;
-      sentAt = fillRow > sentAt + 1 ? fillRow : sentAt + 1;
-    }
-    const solOutLamports = outLamports - this.landedTx - failedLamports;
+    const r = sellWithRetries(this.sold, this.pool, fees, this.feats, d, last, this.lag, this.tokenUnit[k], tokens, this.keepBps, this.maxRetries, this.failedTx);
+    const fillRow = r.fillRow;
+    const solOutLamports = r.outLamports - this.landedTx - r.failedLamports;
     this.oPnl = (solOutLamports - solInLamports) / LAMPORTS_PER_SOL;
     this.oTime = this.migS[k] + (fillRow - s + 1);
   }
@@ -519,10 +489,9 @@ export class FoldEngine {
     const f = e + this.lag;
     openPosition(this.pos, this.feats, s, f, this.bPrice, p);
     const stop = f + p.maxHoldS < last ? f + p.maxHoldS : last;
-    // Every rule at once rarely leaves a block provably quiet: the plain scan is faster here
-    // (measured); the block-skipping scan pays off for the few rules of a sweep stage.
-    const r = scanExitRules(this.pos, this.feats, f + 1, stop, p, RULES_ALL);
-    const d = r >= 0 ? r : stop;
+    // Every rule at once rarely leaves a block provably quiet: lib/strategy's own scan is faster
+    // here (measured); the block-skipping scan pays off for the few rules of a sweep stage.
+    const d = scanExit(this.pos, this.feats, f + 1, stop, p) === ExitReason.Hold ? stop : this.pos.exitRow;
     this.oKind = K_TRADE;
     this.sell(k, d, this.bTokens, this.bSolIn);
   }
@@ -602,70 +571,4 @@ export class FoldEngine {
     sp[i] = this.oPnl;
     this.sellTime[k]![i] = this.oTime;
   }
-
-  // ── open positions (simulate's SimWorkspace logic) ───────────────────────────────────────────
-
-  private pruneOpen(time: number): void {
-    let w = 0;
-    const n = this.openCount;
-    const entry = this.openEntry;
-    const exit = this.openExit;
-    for (let r = 0; r < n; r++) {
-      if (exit[r] > time) {
-        entry[w] = entry[r];
-        exit[w] = exit[r];
-        w++;
-      }
-    }
-    this.openCount = w;
-  }
-
-  private openAt(time: number): number {
-    let n = 0;
-    const entry = this.openEntry;
-    const exit = this.openExit;
-    for (let r = 0; r < this.openCount; r++) if (entry[r] <= time && exit[r] > time) n++;
-    return n;
-  }
-
-  private addOpen(entry: number, exit: number): void {
-    if (this.openCount === this.openEntry.length) {
-      const e = new Float64Array(this.openEntry.length * 2);
-      const x = new Float64Array(this.openEntry.length * 2);
-      e.set(this.openEntry);
-      x.set(this.openExit);
-      this.openEntry = e;
-      this.openExit = x;
-    }
-    this.openEntry[this.openCount] = entry;
-    this.openExit[this.openCount] = exit;
-    this.openCount++;
-  }
-}
-
-/** simulate's CVaR: mean of the ⌈5 % · n⌉ smallest of values[0..n), kept sorted in `buf`. */
-function cvar(values: Float64Array, n: number, buf: Float64Array): number {
-  const k = Math.max(1, Math.ceil(0.05 * n));
-  let filled = 0;
-  for (let i = 0; i < n; i++) {
-    const x = values[i];
-    if (filled < k) {
-      let j = filled++;
-      while (j > 0 && buf[j - 1] > x) {
-        buf[j] = buf[j - 1];
-        j--;
-      }
-      buf[j] = x;
-    } else if (x < buf[k - 1]) {
-      let j = k - 1;
-      while (j > 0 && buf[j - 1] > x) {
-        buf[j] = buf[j - 1];
-        j--;
-      }
-      buf[j] = x;
-    }
-  }
-  let sum = 0;
-  for (let i = 0; i < k; i++) sum += buf[i];
-  return sum / k;
 }

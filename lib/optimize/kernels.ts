@@ -1,8 +1,8 @@
 /**
  * The optimizer's specialised forms of the strategy's batch scans — the same decisions as
  * lib/strategy `scanEntry` / `scanExit`, rearranged so that work a candidate does not need is
- * never done. Each is pinned bit-identical to its reference by kernels.test.ts over thousands of
- * random parameter sets.
+ * never done. kernels.test.ts pins each to its lib/strategy reference over thousands of random
+ * parameter sets (every exit family on its own, too).
  *
  * `entryRow` — scanEntry's entry row, without the reject reason (the optimizer scores trades,
  * not rejections). Cheap exact rejections come first, from monotone columns (creatorSellCum and
@@ -11,14 +11,15 @@
  * [start, horizon] misses its threshold, no second in the (narrower) scan range can enter.
  * Binary searches run only when the cheap tests cannot settle it.
  *
- * `scanExitRules` — scanExit with a rule mask. An exit fires at the first second where ANY rule
- * fires; the rules never change the position's state (peak, last high, peak reserve, phase are
- * functions of the path since the fill), so with R = F ∪ V (fixed / varying rules)
+ * `scanExitBlocked` — scanExit with a rule mask, skipping blocks of rows in which no enabled rule
+ * can fire. An exit fires at the first second where ANY rule fires; the rules never change the
+ * position's state (peak, last high, peak reserve, phase are functions of the path since the
+ * fill), so with R = F ∪ V (fixed / varying rules)
  *     firstFire(R) = min(firstFire(F), firstFire(V)).
  * A sweep stage that varies one group scans the fixed rules once per trade (B = firstFire(F)) and
  * each candidate scans only the rules of its group, and only up to B − 1. The exit *reason* can
  * differ from scanExit's when two rules fire in the same second, but the exit second — all the
- * score needs — is exactly the same.
+ * score needs — is exactly the same. (A scan with every rule is scanExit itself.)
  */
 import type { FeatureColumns } from "../features/columns";
 import type { StrategyParams } from "../strategy/compile";
@@ -56,128 +57,6 @@ export const GROUP_RULES: Readonly<Record<string, number>> = {
   sizing: 0,
   hold: RULE_MAX_HOLD,
 };
-
-/**
- * scanExit restricted to the rules in `mask`, over rows from..stop (inclusive), from the state
- * `openPosition` left in `pos`. Returns the first row where an enabled rule fires, or −1 when
- * none fires up to `stop`, and leaves the running state (peakPrice, lastHighRow and — when the
- * liquidity rule is on — peakQuote) in `pos` as of that row (of `stop` when none fired). Every
- * enabled comparison is scanExit's, with the same operands in the same order (kernels.test.ts
- * checks mask = RULES_ALL against scanExit).
- */
-export function scanExitRules(pos: PositionState, c: FeatureColumns, from: number, stop: number, p: StrategyParams, mask: number): number {
-  const price = c.price;
-  const quote = c.quoteReserve;
-  const fillRow = pos.fillRow;
-  const chaosEndRow = pos.startRow + p.chaosAgeS;
-  const matureRow = pos.startRow + p.matureAgeS;
-  const maturePrice = pos.maturePrice;
-  const trendingPrice = pos.trendingPrice;
-
-  const shockOn = (mask & RULE_SHOCK) !== 0;
-  const whaleOn = (mask & RULE_WHALE) !== 0;
-  const panicOn = (mask & RULE_PANIC) !== 0;
-  const creatorOn = (mask & RULE_CREATOR) !== 0 && p.creatorExitOnSell;
-  const liqOn = (mask & RULE_LIQUIDITY) !== 0;
-  const ddOn = (mask & RULE_DRAWDOWN) !== 0;
-  const trailOn = (mask & RULE_TRAIL) !== 0;
-  const revOn = (mask & RULE_REVERSAL) !== 0;
-  const churnOn = (mask & RULE_CHURN) !== 0;
-  const holdOn = (mask & RULE_MAX_HOLD) !== 0;
-
-  const whaleDump = c.whaleDump;
-  const sellRatio10 = c.sellRatio10;
-  const sellVol10 = c.sellVol10;
-  const creatorSellCum = c.creatorSellCum;
-  const volatility10 = c.volatility10;
-  const mom5 = c.mom5;
-  const redStreak = c.redStreak;
-
-  const shockWindow = p.shockWindowS;
-  const shockKeep = 1 - p.shockDrop;
-  const shockKeepChaos = 1 - p.shockDropChaos;
-  const whaleFrac = p.whaleDumpFrac;
-  const panicRatio = p.panicSellRatio;
-  const panicMinSol = p.panicMinSellSol;
-  const creatorMinSol = p.creatorExitSellSol;
-  const creatorAtEntry = pos.creatorSellAtEntry;
-  const liqKeep = 1 - p.exitLiqDrop;
-  const tier1Price = pos.tier1Price;
-  const tier2Price = pos.tier2Price;
-  const keep0 = 1 - p.ddCapByTier[0];
-  const keep1 = 1 - p.ddCapByTier[1];
-  const keep2 = 1 - p.ddCapByTier[2];
-  const keepChaos0 = 1 - p.ddCapChaosByTier[0];
-  const keepChaos1 = 1 - p.ddCapChaosByTier[1];
-  const keepChaos2 = 1 - p.ddCapChaosByTier[2];
-  const trailArmPrice = pos.trailArmPrice;
-  const w0 = p.trailWidthByPhase[0];
-  const w1 = p.trailWidthByPhase[1];
-  const w2 = p.trailWidthByPhase[2];
-  const w3 = p.trailWidthByPhase[3];
-  const volK = p.trailVolK;
-  const reversalArmPrice = pos.reversalArmPrice;
-  const reversalInChaos = p.reversalInChaos;
-  const momDrop = -p.reversalMomDrop;
-  const redNeeded = p.reversalRedStreak;
-  const churnNoHigh = p.churnNoHighS;
-  const churnMatureNoHigh = p.churnMatureNoHighS;
-  const progressPrice = pos.progressPrice;
-  const maxHoldRow = fillRow + p.maxHoldS;
-
-  let peak = pos.peakPrice;
-  let lastHighRow = pos.lastHighRow;
-  let peakQuote = pos.peakQuote;
-  let row = from;
-  let fired = -1;
-  for (; row <= stop; row++) {
-    const px = price[row];
-    if (px > peak) {
-      peak = px;
-      lastHighRow = row;
-    }
-    const q = quote[row];
-    if (liqOn && q > peakQuote) peakQuote = q;
-    const chaos = row < chaosEndRow;
-    if (shockOn) {
-      const back = row - shockWindow;
-      if (px <= price[back > fillRow ? back : fillRow] * (chaos ? shockKeepChaos : shockKeep)) { fired = row; break; }
-    }
-    if (whaleOn && whaleDump[row] >= whaleFrac) { fired = row; break; }
-    if (panicOn && sellRatio10[row] >= panicRatio && sellVol10[row] >= panicMinSol) { fired = row; break; }
-    if (creatorOn) {
-      const sold = creatorSellCum[row] - creatorAtEntry;
-      if (sold > 0 && sold >= creatorMinSol) { fired = row; break; }
-    }
-    if (liqOn && q <= peakQuote * liqKeep) {
-      fired = row;
-      break;
-    }
-    if (ddOn) {
-      const keep = peak >= tier2Price ? (chaos ? keepChaos2 : keep2) : peak >= tier1Price ? (chaos ? keepChaos1 : keep1) : chaos ? keepChaos0 : keep0;
-      if (px <= peak * keep) { fired = row; break; }
-    }
-    if (trailOn && peak >= trailArmPrice) {
-      // phase: 0 Chaos, 3 Mature, 2 Trending, 1 Discovery (lib/strategy/types Phase)
-      const wPhase = chaos ? w0 : row >= matureRow || peak >= maturePrice ? w3 : peak >= trendingPrice ? w2 : w1;
-      let width = wPhase * (1 + volK * volatility10[row]);
-      if (width > 0.95) width = 0.95;
-      if (px <= peak * (1 - width)) { fired = row; break; }
-    }
-    if (revOn && peak >= reversalArmPrice && (!chaos || reversalInChaos) && mom5[row] <= momDrop && redStreak[row] >= redNeeded) { fired = row; break; }
-    if (churnOn) {
-      const mature = !chaos && (row >= matureRow || peak >= maturePrice);
-      if (mature) {
-        if (row - lastHighRow >= churnMatureNoHigh) { fired = row; break; }
-      } else if (row - lastHighRow >= churnNoHigh && peak < progressPrice) { fired = row; break; }
-    }
-    if (holdOn && row >= maxHoldRow) { fired = row; break; }
-  }
-  pos.peakPrice = peak;
-  pos.lastHighRow = lastHighRow;
-  pos.peakQuote = peakQuote;
-  return fired;
-}
 
 // ─── entries ─────────────────────────────────────────────────────────────────────────────────
 
@@ -495,15 +374,17 @@ export function buildBlockTables(c: FeatureColumns, rows: number, shared = false
 const SKIP_MARGIN = 1 + 1e-9;
 
 /**
- * scanExitRules over rows from..stop — the same result — visiting only the rows of aligned blocks
- * in which some enabled rule could fire. A block is skipped when, for every enabled rule, a bound
- * from the block tables and the running state proves it cannot fire in any of the block's rows
- * (rule by rule in the comments below; multiplicative bounds carry SKIP_MARGIN so that rounding
- * can never make a skip wrong). A skipped whole block advances the running state from the
- * tables exactly as the row scan would; the partial block at the start is skipped only when it
- * cannot change that state (no new high, no new reserve peak), the one at the end whenever it
- * cannot fire. Rows that are visited get scanExitRules' comparisons, in its order.
- * Unlike scanExitRules, `pos` is left as openPosition set it (callers only need the row).
+ * lib/strategy scanExit restricted to the rules in `mask` (RULE_*), over rows from..stop
+ * (inclusive), from the state `openPosition` left in `pos`: the first row where an enabled rule
+ * fires, or −1 when none fires up to `stop`. Only the rows of aligned blocks in which some enabled
+ * rule could fire are visited. A block is skipped when, for every enabled rule, a bound from the
+ * block tables and the running state proves it cannot fire in any of the block's rows (rule by
+ * rule in the comments below; multiplicative bounds carry SKIP_MARGIN so that rounding can never
+ * make a skip wrong). A skipped whole block advances the running state from the tables exactly as
+ * the row scan would; the partial block at the start is skipped only when it cannot change that
+ * state (no new high, no new reserve peak), the one at the end whenever it cannot fire. Rows that
+ * are visited get scanExit's comparisons, with the same operands in the same order. `pos` is left
+ * as openPosition set it (callers only need the row).
  */
 export function scanExitBlocked(pos: PositionState, c: FeatureColumns, bt: BlockTables, from: number, stop: number, p: StrategyParams, mask: number): number {
   if (from > stop) return -1;
@@ -703,6 +584,7 @@ export function scanExitBlocked(pos: PositionState, c: FeatureColumns, bt: Block
       // The first, partial block: skip only when it cannot move the running state.
       if (!(maxPxT[b] > peak) && !(liqOn && maxQT[b] > peakQuote)) continue;
     }
+    // The rules of lib/strategy/exits.ts scanExit (decideExit), masked; kernels.test.ts pins each exit family to it.
     for (let row = lo; row <= hi; row++) {
       const px = price[row];
       if (px > peak) {
@@ -728,6 +610,7 @@ export function scanExitBlocked(pos: PositionState, c: FeatureColumns, bt: Block
         if (px <= peak * keep) return row;
       }
       if (trailOn && peak >= trailArmPrice) {
+        // width by phase: Chaos, Mature, Trending, Discovery (lib/strategy/types Phase)
         const wPhase = chaos ? w0 : row >= matureRow || peak >= maturePrice ? w3 : peak >= trendingPrice ? w2 : w1;
         let width = wPhase * (1 + volK * volatility10[row]);
         if (width > 0.95) width = 0.95;

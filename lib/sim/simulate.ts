@@ -104,10 +104,8 @@ export class SimWorkspace {
   /** PnL of each trade (run order) and the CVaR buffer. */
   tradePnl = new Float64Array(0);
   worst = new Float64Array(0);
-  /** Open positions: entry and exit times (Unix s). */
-  openEntry = new Float64Array(16);
-  openExit = new Float64Array(16);
-  openCount = 0;
+  readonly open = new OpenPositions();
+  readonly sold = new SellFill();
 
   ensure(lifecycles: number): void {
     if (this.eventTime.length >= lifecycles) return;
@@ -119,41 +117,49 @@ export class SimWorkspace {
     this.worst = new Float64Array(n);
   }
 
-  private growOpen(): void {
-    const n = this.openEntry.length * 2;
+}
+
+/** Open positions for the position limit: entry and exit times (Unix s); allocation-free once grown. */
+export class OpenPositions {
+  entry = new Float64Array(16);
+  exit = new Float64Array(16);
+  count = 0;
+
+  private grow(): void {
+    const n = this.entry.length * 2;
     const e = new Float64Array(n);
     const x = new Float64Array(n);
-    e.set(this.openEntry);
-    x.set(this.openExit);
-    this.openEntry = e;
-    this.openExit = x;
+    e.set(this.entry);
+    x.set(this.exit);
+    this.entry = e;
+    this.exit = x;
   }
 
   /** Drop positions that closed by `time` (no later decision can be earlier than `time`). */
-  pruneOpen(time: number): void {
+  prune(time: number): void {
     let w = 0;
-    for (let r = 0; r < this.openCount; r++) {
-      if (this.openExit[r] > time) {
-        this.openEntry[w] = this.openEntry[r];
-        this.openExit[w] = this.openExit[r];
+    for (let r = 0; r < this.count; r++) {
+      if (this.exit[r] > time) {
+        this.entry[w] = this.entry[r];
+        this.exit[w] = this.exit[r];
         w++;
       }
     }
-    this.openCount = w;
+    this.count = w;
   }
 
   /** Positions open at `time`: entered at or before it, not yet exited. */
   openAt(time: number): number {
     let n = 0;
-    for (let r = 0; r < this.openCount; r++) if (this.openEntry[r] <= time && this.openExit[r] > time) n++;
+    for (let r = 0; r < this.count; r++) if (this.entry[r] <= time && this.exit[r] > time) n++;
     return n;
   }
 
-  addOpen(entry: number, exit: number): void {
-    if (this.openCount === this.openEntry.length) this.growOpen();
-    this.openEntry[this.openCount] = entry;
-    this.openExit[this.openCount] = exit;
-    this.openCount++;
+  add(entry: number, exit: number): void {
+    if (this.count === this.entry.length) this.grow();
+    this.entry[this.count] = entry;
+    this.exit[this.count] = exit;
+    this.count++;
   }
 }
 
@@ -161,6 +167,65 @@ export class SimWorkspace {
 export function migrationPrice(fold: Fold, k: number): number {
   const p = fold.quoteReserve0[k] / fold.baseReserve0[k];
   return p > 0 && Number.isFinite(p) ? p : fold.series.price[fold.start[k]];
+}
+
+/** What `sellWithRetries` found (refilled in place). */
+export class SellFill {
+  /** Row the sell that landed filled in. */
+  fillRow = 0;
+  outLamports = 0;
+  /** Transactions sent (1 + slippage failures). */
+  attempts = 1;
+  /** Fees of the failed attempts. */
+  failedLamports = 0;
+}
+
+/**
+ * Sell `tokens` decided at row `d` (lifecycle's last row `last`), retrying on slippage as the live
+ * sell processor does: each attempt fills `lag` seconds after it is sent (never past the data's
+ * end), fails when it gets less than (10 000 − slippage) bps of the quote at sending, and costs
+ * `failedTxLamports`; the next is sent at the failed fill (at least a second later); after
+ * `maxRetries` retries, or at the data's last row, it is sent without a price bound.
+ */
+export function sellWithRetries(
+  out: SellFill,
+  pool: PoolReserves,
+  fees: PoolFees,
+  feats: FoldFeatures,
+  d: number,
+  last: number,
+  lag: number,
+  tokenUnit: number,
+  tokens: number,
+  keepBps: number,
+  maxRetries: number,
+  failedTxLamports: number,
+): SellFill {
+  let attempts = 1;
+  let failedLamports = 0;
+  let sentAt = d;
+  let fillRow: number;
+  let outLamports: number;
+  for (;;) {
+    if (sentAt >= last) {
+      fillRow = last;
+      outLamports = sellAt(pool, fees, feats, last, tokenUnit, tokens);
+      break;
+    }
+    fillRow = sentAt + lag < last ? sentAt + lag : last;
+    outLamports = sellAt(pool, fees, feats, fillRow, tokenUnit, tokens);
+    if (attempts > maxRetries) break; // sent without a price bound
+    const quotedOut = fillRow === sentAt ? outLamports : sellAt(pool, fees, feats, sentAt, tokenUnit, tokens);
+    if (outLamports >= Math.floor((quotedOut * keepBps) / 10_000)) break;
+    attempts++;
+    failedLamports += failedTxLamports;
+    sentAt = fillRow > sentAt + 1 ? fillRow : sentAt + 1;
+  }
+  out.fillRow = fillRow;
+  out.outLamports = outLamports;
+  out.attempts = attempts;
+  out.failedLamports = failedLamports;
+  return out;
 }
 
 /**
@@ -189,7 +254,7 @@ export function simulate(fold: Fold, feats: FoldFeatures, p: StrategyParams, exe
   S.foldTicks = fold.rows;
   ws.ensure(fold.count);
   ws.events = 0;
-  ws.openCount = 0;
+  ws.open.count = 0;
   const record = opts.recordTrades === true;
   if (record) ws.trades = [];
   const entries = opts.entries;
@@ -240,8 +305,8 @@ export function simulate(fold: Fold, feats: FoldFeatures, p: StrategyParams, exe
     const decisionTime = migS + (e - start + 1);
 
     // 2. position limit
-    ws.pruneOpen(migS);
-    if (ws.openAt(decisionTime) >= maxPositions) {
+    ws.open.prune(migS);
+    if (ws.open.openAt(decisionTime) >= maxPositions) {
       S.skippedMaxPositions++;
       continue;
     }
@@ -288,32 +353,17 @@ export function simulate(fold: Fold, feats: FoldFeatures, p: StrategyParams, exe
     }
 
     // 5. sell, retrying on slippage as the live sell processor does
-    let attempts = 1;
-    let failedLamports = 0;
-    let sentAt = d;
-    let fillRow: number;
-    let outLamports: number;
-    for (;;) {
-      if (sentAt >= last) {
-        fillRow = last;
-        outLamports = sellAt(pool, fees, feats, last, tokenUnit, tokens);
-        break;
-      }
-      fillRow = sentAt + lag < last ? sentAt + lag : last;
-      outLamports = sellAt(pool, fees, feats, fillRow, tokenUnit, tokens);
-      if (attempts > maxRetries) break; // sent without a price bound
-      const quotedOut = fillRow === sentAt ? outLamports : sellAt(pool, fees, feats, sentAt, tokenUnit, tokens);
-      if (outLamports >= Math.floor((quotedOut * keepBps) / 10_000)) break;
-      attempts++;
-      failedLamports += failedTxLamports;
-      S.sellRetries++;
-      sentAt = fillRow > sentAt + 1 ? fillRow : sentAt + 1;
-    }
+    const sold = sellWithRetries(ws.sold, pool, fees, feats, d, last, lag, tokenUnit, tokens, keepBps, maxRetries, failedTxLamports);
+    const fillRow = sold.fillRow;
+    const outLamports = sold.outLamports;
+    const attempts = sold.attempts;
+    const failedLamports = sold.failedLamports;
+    S.sellRetries += attempts - 1;
     txFeeLamports += landedTxLamports * 2 + failedLamports;
     const solOutLamports = outLamports - landedTxLamports - failedLamports;
     const pnl = (solOutLamports - solInLamports) / LAMPORTS_PER_SOL;
     const exitTime = migS + (fillRow - start + 1);
-    ws.addOpen(decisionTime, exitTime);
+    ws.open.add(decisionTime, exitTime);
     pushEvent(ws, exitTime, pnl);
     ws.tradePnl[nTrades++] = pnl;
     tradePnlSum += pnl;
@@ -393,17 +443,7 @@ function finish(S: SimSummary, ws: SimWorkspace, nTrades: number, holdTotal: num
   let pnl = 0;
   const n = ws.events;
   const order = ws.eventOrder;
-  const time = ws.eventTime;
-  // Insertion sort by time: events arrive in migration order, nearly sorted already; ties keep run order.
-  for (let i = 0; i < n; i++) {
-    let j = i;
-    const t = time[i];
-    while (j > 0 && time[order[j - 1]] > t) {
-      order[j] = order[j - 1];
-      j--;
-    }
-    order[j] = i;
-  }
+  sortEventsByTime(ws.eventTime, order, n);
   let peak = 0;
   let maxDd = 0;
   for (let i = 0; i < n; i++) {
@@ -421,8 +461,24 @@ function finish(S: SimSummary, ws: SimWorkspace, nTrades: number, holdTotal: num
   S.cvar5Sol = nTrades > 0 ? cvar(ws.tradePnl, nTrades, ws.worst) : 0;
 }
 
+/**
+ * Event indices 0..n−1 into `order`, by time: insertion sort (events arrive in migration order,
+ * nearly sorted already); ties keep run order.
+ */
+export function sortEventsByTime(time: Float64Array, order: Uint32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    const t = time[i];
+    while (j > 0 && time[order[j - 1]] > t) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+}
+
 /** Mean of the ⌈5 % · n⌉ smallest of values[0..n), keeping them sorted in `buf`. */
-function cvar(values: Float64Array, n: number, buf: Float64Array): number {
+export function cvar(values: Float64Array, n: number, buf: Float64Array): number {
   const k = Math.max(1, Math.ceil(0.05 * n));
   let filled = 0;
   for (let i = 0; i < n; i++) {
