@@ -3,7 +3,7 @@
  * 127.0.0.1 over a seeded PumpSwap market. Thin wrapper over lib/devchain.
  */
 import { defineTool, main } from "../lib/cli";
-import { startDevchain } from "../lib/devchain";
+import { DEVCHAIN_DEFAULTS, PortInUseError, startDevchain, type RunningDevchain } from "../lib/devchain";
 
 export const tool = defineTool({
   name: "devchain",
@@ -17,24 +17,31 @@ export const tool = defineTool({
     grpcPort: { type: "number", description: "Yellowstone gRPC port (0 = any free port)", default: 10000, integer: true, min: 0, max: 65535 },
     rpcPort: { type: "number", description: "JSON-RPC port (0 = any free port)", default: 8899, integer: true, min: 0, max: 65535 },
     speed: { type: "number", description: "simulated seconds per wall second", default: 1, min: 0.001, max: 100_000 },
-    migrationsPerDay: { type: "number", description: "mean migrations per simulated day", default: 150, min: 0.1, max: 1_000_000 },
-    trackSeconds: { type: "number", description: "seconds of order flow the model runs per pool", default: 1800, min: 1, integer: true },
-    unsafeShare: { type: "number", description: "share of tokens with unsafe mints", default: 0.2, min: 0, max: 1 },
+    migrationsPerDay: { type: "number", description: "mean migrations per simulated day", default: DEVCHAIN_DEFAULTS.migrationsPerDay, min: 0.1, max: 1_000_000 },
+    trackSeconds: { type: "number", description: "seconds of order flow the model runs per pool", default: DEVCHAIN_DEFAULTS.trackSeconds, min: 1, integer: true },
+    unsafeShare: { type: "number", description: "share of tokens with unsafe mints", default: DEVCHAIN_DEFAULTS.unsafeShare, min: 0, max: 1 },
     xToken: { type: "string", description: "require this x-token on Subscribe" },
     record: { type: "string", description: "append the simulator's record (migrations, flows, ticks, creates) as JSONL", valueHint: "file" },
   },
   async run(a) {
-    const dev = await startDevchain({
-      seed: a.seed,
-      grpcPort: a.grpcPort,
-      rpcPort: a.rpcPort,
-      speed: a.speed,
-      migrationsPerDay: a.migrationsPerDay,
-      trackSeconds: a.trackSeconds,
-      unsafeShare: a.unsafeShare,
-      xToken: a.xToken,
-      recordPath: a.record,
-    });
+    let dev: RunningDevchain;
+    try {
+      dev = await startDevchain({
+        seed: a.seed,
+        grpcPort: a.grpcPort,
+        rpcPort: a.rpcPort,
+        speed: a.speed,
+        migrationsPerDay: a.migrationsPerDay,
+        trackSeconds: a.trackSeconds,
+        unsafeShare: a.unsafeShare,
+        xToken: a.xToken,
+        recordPath: a.record,
+      });
+    } catch (err) {
+      if (err instanceof PortInUseError) throw new Error(`${err.message}: pass another with ${err.service === "gRPC" ? "--grpc-port" : "--rpc-port"} (0 = any free port)`);
+      if (a.record !== undefined && (err as { path?: unknown }).path === a.record) throw new Error(`--record ${a.record}: ${(err as Error).message}`);
+      throw err;
+    }
     process.stderr.write(`devchain: gRPC ${dev.grpcUrl}  JSON-RPC ${dev.rpcUrl}  seed ${a.seed}  speed ${a.speed}x\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);

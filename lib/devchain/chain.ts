@@ -21,6 +21,7 @@
  * mutates runs through one promise chain, so a sendTransaction cannot interleave with a half-done
  * market step.
  */
+import { COMPUTE_BUDGET_PROGRAM_ADDRESS, getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
 import { AccountRole, getProgramDerivedAddress, getAddressEncoder, type Address } from "@solana/kit";
 import { createHash } from "node:crypto";
 import type { PoolFees } from "../amm/index.ts";
@@ -32,6 +33,7 @@ import {
   PUMPFUN_EVENT_AUTHORITY_ADDRESS,
   PUMPFUN_GLOBAL_ADDRESS,
   PUMPFUN_PROGRAM_ADDRESS,
+  PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS,
   PUMPSWAP_BUYBACK_FEE_RECIPIENTS,
   PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
   PUMPSWAP_FEE_CONFIG_ADDRESS,
@@ -43,7 +45,7 @@ import {
   TOKEN_PROGRAM_ADDRESS,
   WSOL_MINT_ADDRESS,
 } from "../chain/constants.ts";
-import { eventCpiInstruction, eventLogLine, type EventTypes } from "../chain/events.ts";
+import { eventCpiInstruction, eventLogLine, programInvocationLogs, type EventTypes } from "../chain/events.ts";
 import { encodeMint } from "../chain/mint.ts";
 import { associatedTokenAddress, findBondingCurvePda, findCanonicalPoolPda } from "../chain/pda.ts";
 import { AnchorCodecs } from "../chain/anchor.ts";
@@ -60,6 +62,7 @@ import {
   encodeGlobalConfig,
   encodePool,
   parseSwapInstruction,
+  POOL_ACCOUNT_EXTENDED_SIZE,
   pumpSwapCodecs,
   PUMPSWAP_IDL,
   type FeeConfigAccount,
@@ -67,13 +70,28 @@ import {
   type PoolAccount,
 } from "../chain/pumpswap.ts";
 import { idlAccountRole } from "../chain/anchor.ts";
-import { Market, MarketStream, slotAt, SLOT_ANCHOR, SLOT_ANCHOR_TS, TOKEN_SUPPLY, type MarketEvent, type TokenLaunch, type TokenMarket } from "../market/index.ts";
+import {
+  BASE_DECIMALS,
+  DEFAULT_MARKET_OPTIONS,
+  FRESH_POOL_FEES,
+  Market,
+  MarketStream,
+  MIGRATION_BASE_RESERVE,
+  MIGRATION_QUOTE_RESERVE,
+  slotAt,
+  SLOT_ANCHOR,
+  SLOT_ANCHOR_TS,
+  TOKEN_SUPPLY,
+  type MarketEvent,
+  type TokenLaunch,
+  type TokenMarket,
+} from "../market/index.ts";
 import { randomAddress, randomSignature } from "../market/ids.ts";
 import { createRng, type Rng } from "../util/rng.ts";
 import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
 import { curveHolderDistribution, holderWalletLamports } from "./holders.ts";
 import { ataSync } from "../chain/pda_sync.ts";
-import { applySwap, executeInstructions, InstructionFailure, POOL_EXTENDED_SIZE, prioritizationFeeLamports, readComputeBudget, type ExecEnv, type SwapEffect } from "./programs.ts";
+import { applySwap, eventCpiLogs, executeInstructions, InstructionFailure, prioritizationFeeLamports, readComputeBudget, SWAP_LOG_NAMES, type ExecEnv, type SwapEffect } from "./programs.ts";
 import type { DevchainRecord, FlowRecord, MigrationRecord, RecordSource } from "./record.ts";
 import { ChainState, StateTxn, type HolderProfile, type SimPool } from "./state.ts";
 import { buildTransactionInfo, type SimInnerGroup, type SimInstruction } from "./txbuild.ts";
@@ -158,7 +176,7 @@ export const DEVCHAIN_FEE_CONFIG: FeeConfigAccount = {
   admin: "FeeAdmin11111111111111111111111111111111111" as Address,
   flatFees: { lpFeeBps: 25, protocolFeeBps: 5, creatorFeeBps: 0 },
   feeTiers: [
-    { marketCapLamportsThreshold: 0n, fees: { lpFeeBps: 2, protocolFeeBps: 93, creatorFeeBps: 30 } },
+    { marketCapLamportsThreshold: 0n, fees: { ...FRESH_POOL_FEES } },
     { marketCapLamportsThreshold: 420_000_000_000n, fees: { lpFeeBps: 20, protocolFeeBps: 5, creatorFeeBps: 95 } },
     { marketCapLamportsThreshold: 1_470_000_000_000n, fees: { lpFeeBps: 20, protocolFeeBps: 5, creatorFeeBps: 90 } },
   ],
@@ -198,9 +216,9 @@ const PUMPFUN_GLOBAL: PumpFunGlobalAccount = {
   initialVirtualTokenReserves: 1_073_000_000_000_000,
   initialVirtualSolReserves: 30_000_000_000,
   initialRealTokenReserves: 793_100_000_000_000,
-  tokenTotalSupply: 1_000_000_000_000_000,
+  tokenTotalSupply: TOKEN_SUPPLY,
   feeBasisPoints: 95,
-  withdrawAuthority: "39azUYFWPz3VHgKCf3VChUwbpURdCHRxjWVowf5jUJjg" as Address,
+  withdrawAuthority: PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS,
   enableMigrate: true,
   poolMigrationFee: POOL_MIGRATION_FEE_LAMPORTS,
   creatorFeeBasisPoints: 30,
@@ -232,6 +250,16 @@ const adminSetCoinCreatorEvent = ammCodecs.event<{ timestamp: number; adminSetCo
 const ADMIN_SET_COIN_CREATOR_ROLES = PUMPSWAP_IDL.instructions.find((i) => i.name === "admin_set_coin_creator")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole] as const);
 const CREATE_ROLES = PUMPFUN_IDL.instructions.find((i) => i.name === "create")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole] as const);
 const METAPLEX_PROGRAM_ADDRESS = "metaqbxxUerdq28cj1RbAWkYQm3ybzjb6a8bt518x1s" as Address;
+const MEMO_PROGRAM_ADDRESS = "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address;
+/** A deployed program's account, as the upgradeable loader's program accounts look. */
+const programAccount = () => ({ owner: "BPFLoaderUpgradeab1e11111111111111111111111" as Address, data: new Uint8Array(36), lamports: 1_141_440, executable: true });
+
+/** A compute-budget instruction (@solana-program/compute-budget) in the simulator's instruction shape. */
+const budgetIx = (ix: { programAddress: Address; data: ArrayLike<number> }): SimInstruction => ({ programAddress: ix.programAddress, accounts: [], data: ix.data as Uint8Array });
+// Constant instructions, shared by every transaction that carries them (never mutated).
+const MIGRATE_BUDGET_IX = budgetIx(getSetComputeUnitLimitInstruction({ units: 400_000 }));
+const MARKET_SWAP_BUDGET_IXS = [budgetIx(getSetComputeUnitLimitInstruction({ units: 120_000 })), budgetIx(getSetComputeUnitPriceInstruction({ microLamports: 250_000 }))];
+const BUDGET_LOGS = programInvocationLogs(COMPUTE_BUDGET_PROGRAM_ADDRESS, 1, []);
 
 export interface LaunchTokenOptions {
   profile?: MintProfile;
@@ -263,6 +291,21 @@ export interface LaunchedToken {
 
 /** Smallest Pool accepted by launchToken: the layout that ends with coin_creator. */
 export const MIN_POOL_DATA_LENGTH = 243;
+
+/** Every option's default; the market's own come from lib/market. */
+export const DEVCHAIN_DEFAULTS: Required<Omit<DevchainOptions, "seed" | "marketEndTs">> = {
+  market: true,
+  startTs: DEFAULT_MARKET_OPTIONS.startTs,
+  migrationsPerDay: DEFAULT_MARKET_OPTIONS.migrationsPerDay,
+  trackSeconds: DEFAULT_MARKET_OPTIONS.trackSeconds,
+  idleStopSeconds: DEFAULT_MARKET_OPTIONS.idleStopSeconds,
+  days: DEFAULT_MARKET_OPTIONS.days,
+  unsafeShare: 0.2,
+  historySlots: 3_000,
+  createLookaheadMs: 14 * DAY_MS,
+  concentratedHolderShare: 0.05,
+  priorityFees: true,
+};
 
 export class Devchain {
   readonly opts: Required<Omit<DevchainOptions, "marketEndTs">> & { marketEndTs: number };
@@ -299,8 +342,7 @@ export class Devchain {
   private apiCount = 0;
 
   constructor(options: DevchainOptions) {
-    const defaults = { market: true, startTs: Date.UTC(2026, 0, 1), migrationsPerDay: 150, trackSeconds: 1800, idleStopSeconds: 300, days: 30, unsafeShare: 0.2, historySlots: 3_000, createLookaheadMs: 14 * DAY_MS, concentratedHolderShare: 0.05, priorityFees: true };
-    this.opts = { ...defaults, ...options, marketEndTs: options.marketEndTs ?? Infinity };
+    this.opts = { ...DEVCHAIN_DEFAULTS, ...options, marketEndTs: options.marketEndTs ?? Infinity };
     this.rng = createRng(this.opts.seed).fork("devchain");
     this._now = this.opts.startTs;
     this.lastClosedSlot = slotAt(this._now) - 1;
@@ -476,7 +518,7 @@ export class Devchain {
     raw.set(PUMPSWAP_FEE_CONFIG_ADDRESS, { owner: PUMP_FEE_PROGRAM_ADDRESS, data: feeConfig, lamports: rentExemptLamports(feeConfig.length) });
     raw.set(PUMPFUN_GLOBAL_ADDRESS, { owner: PUMPFUN_PROGRAM_ADDRESS, data: encodePumpFunGlobal(PUMPFUN_GLOBAL), lamports: 10_000_000 });
     for (const p of [PUMPSWAP_PROGRAM_ADDRESS, PUMPFUN_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMP_FEE_PROGRAM_ADDRESS]) {
-      raw.set(p, { owner: "BPFLoaderUpgradeab1e11111111111111111111111" as Address, data: new Uint8Array(36), lamports: 1_141_440, executable: true });
+      raw.set(p, programAccount());
     }
     raw.set(WSOL_MINT_ADDRESS, { owner: TOKEN_PROGRAM_ADDRESS, data: encodeMint({ mintAuthority: null, supply: 0n, decimals: 9, isInitialized: true, freezeAuthority: null, extensions: [] }), lamports: MINT_RENT_LAMPORTS });
   }
@@ -576,22 +618,13 @@ export class Devchain {
       isHolderReward: false,
     };
     const cpi = eventCpiInstruction("CreateEvent", event);
-    const logs = [
-      `Program ${PUMPFUN_PROGRAM_ADDRESS} invoke [1]`,
-      "Program log: Instruction: Create",
-      eventLogLine("CreateEvent", event),
-      `Program ${PUMPFUN_PROGRAM_ADDRESS} invoke [2]`,
-      `Program ${PUMPFUN_PROGRAM_ADDRESS} consumed 2003 of 150000 compute units`,
-      `Program ${PUMPFUN_PROGRAM_ADDRESS} success`,
-      `Program ${PUMPFUN_PROGRAM_ADDRESS} consumed 118000 of 250000 compute units`,
-      `Program ${PUMPFUN_PROGRAM_ADDRESS} success`,
-    ];
+    const logs = programInvocationLogs(PUMPFUN_PROGRAM_ADDRESS, 1, ["Program log: Instruction: Create", eventLogLine("CreateEvent", event), ...eventCpiLogs(PUMPFUN_PROGRAM_ADDRESS, 2, 150_000)], { consumed: 118_000, limit: 250_000 });
     const sig = decodeBase58(randomSignature(createRng(this.opts.seed).fork(`devchain:create:${launch.index}`)));
     const { info, keys } = buildTransactionInfo({
       signature: sig,
       feePayer: user,
       outer: [ix],
-      inner: [{ index: 0, instructions: [{ ix: { programAddress: cpi.programAddress, accounts: cpi.accounts, data: cpi.data }, stackHeight: 2 }] }],
+      inner: [{ index: 0, instructions: [{ ix: cpi, stackHeight: 2 }] }],
       logs,
       recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ts))),
       index: 0,
@@ -622,7 +655,7 @@ export class Devchain {
     source: RecordSource;
   }): Promise<LaunchedToken> {
     const { mint, coinCreator, ts } = m;
-    const simMint = makeMint(mint, m.profile, { supply: TOKEN_SUPPLY, decimals: 6, authority: coinCreator, hookProgram: label32(`devchain hook ${mint}`) });
+    const simMint = makeMint(mint, m.profile, { supply: TOKEN_SUPPLY, decimals: BASE_DECIMALS, authority: coinCreator, hookProgram: label32(`devchain hook ${mint}`) });
     const migrateIx = await buildMigrateInstruction({ mint, user: MIGRATION_KEEPER_ADDRESS, mintTokenProgram: simMint.program });
     const named = parseMigrateInstruction(migrateIx)!.accounts;
     const [, poolBump] = await findCanonicalPoolPda(mint);
@@ -711,7 +744,7 @@ export class Devchain {
       creator: named.pool_authority,
       baseMint: mint,
       quoteMint: WSOL_MINT_ADDRESS,
-      baseMintDecimals: 6,
+      baseMintDecimals: BASE_DECIMALS,
       quoteMintDecimals: 9,
       baseAmountIn: m.baseReserve,
       quoteAmountIn: m.quoteReserve,
@@ -743,37 +776,29 @@ export class Devchain {
     };
     const cpiPool = eventCpiInstruction("CreatePoolEvent", createPoolEvent);
     const cpiComplete = eventCpiInstruction("CompletePumpAmmMigrationEvent", completeEvent);
-    const P = PUMPFUN_PROGRAM_ADDRESS;
-    const A = PUMPSWAP_PROGRAM_ADDRESS;
+    const createPoolLogs = programInvocationLogs(
+      PUMPSWAP_PROGRAM_ADDRESS,
+      2,
+      ["Program log: Instruction: CreatePool", eventLogLine("CreatePoolEvent", createPoolEvent), ...eventCpiLogs(PUMPSWAP_PROGRAM_ADDRESS, 3, 120_000)],
+      { consumed: 98_000, limit: 220_000 },
+    );
     const logs = [
-      `Program ComputeBudget111111111111111111111111111111 invoke [1]`,
-      `Program ComputeBudget111111111111111111111111111111 success`,
-      `Program ${P} invoke [1]`,
-      "Program log: Instruction: Migrate",
-      `Program ${A} invoke [2]`,
-      "Program log: Instruction: CreatePool",
-      eventLogLine("CreatePoolEvent", createPoolEvent),
-      `Program ${A} invoke [3]`,
-      `Program ${A} consumed 2003 of 120000 compute units`,
-      `Program ${A} success`,
-      `Program ${A} consumed 98000 of 220000 compute units`,
-      `Program ${A} success`,
-      eventLogLine("CompletePumpAmmMigrationEvent", completeEvent),
-      `Program ${P} invoke [2]`,
-      `Program ${P} consumed 2003 of 100000 compute units`,
-      `Program ${P} success`,
-      `Program ${P} consumed 160000 of 398000 compute units`,
-      `Program ${P} success`,
+      ...BUDGET_LOGS,
+      ...programInvocationLogs(
+        PUMPFUN_PROGRAM_ADDRESS,
+        1,
+        ["Program log: Instruction: Migrate", ...createPoolLogs, eventLogLine("CompletePumpAmmMigrationEvent", completeEvent), ...eventCpiLogs(PUMPFUN_PROGRAM_ADDRESS, 2, 100_000)],
+        { consumed: 160_000, limit: 398_000 },
+      ),
     ];
-    const computeIx = computeUnitLimitIx(400_000);
-    const outer: SimInstruction[] = [computeIx, { programAddress: migrateIx.programAddress, accounts: migrateIx.accounts, data: migrateIx.data }];
+    const outer: SimInstruction[] = [MIGRATE_BUDGET_IX, migrateIx];
     const inner: SimInnerGroup[] = [
       {
         index: 1,
         instructions: [
           { ix: createPoolIx, stackHeight: 2 },
-          { ix: { programAddress: cpiPool.programAddress, accounts: cpiPool.accounts, data: cpiPool.data }, stackHeight: 3 },
-          { ix: { programAddress: cpiComplete.programAddress, accounts: cpiComplete.accounts, data: cpiComplete.data }, stackHeight: 2 },
+          { ix: cpiPool, stackHeight: 3 },
+          { ix: cpiComplete, stackHeight: 2 },
         ],
       },
     ];
@@ -791,7 +816,7 @@ export class Devchain {
       creator: coinCreator,
       base_reserve: m.baseReserve,
       quote_reserve: m.quoteReserve,
-      base_decimals: 6,
+      base_decimals: BASE_DECIMALS,
       lp_fee_bps: m.fees.lpFeeBps,
       protocol_fee_bps: m.fees.protocolFeeBps,
       creator_fee_bps: m.fees.creatorFeeBps,
@@ -811,7 +836,7 @@ export class Devchain {
       case "migration": {
         const l = ev.launch;
         this.marketTokens.set(l.mint, tok);
-        await this.migrate({ mint: l.mint as Address, coinCreator: l.creator as Address, signature: decodeBase58(l.sig), ts: ev.ts, baseReserve: l.baseReserve, quoteReserve: l.quoteReserve, fees: l.fees, profile: this.mintProfileOf(l), holders: this.holderProfileOf(l), poolDataLength: POOL_EXTENDED_SIZE, source: "market" });
+        await this.migrate({ mint: l.mint as Address, coinCreator: l.creator as Address, signature: decodeBase58(l.sig), ts: ev.ts, baseReserve: l.baseReserve, quoteReserve: l.quoteReserve, fees: l.fees, profile: this.mintProfileOf(l), holders: this.holderProfileOf(l), poolDataLength: POOL_ACCOUNT_EXTENDED_SIZE, source: "market" });
         return;
       }
       case "swap": {
@@ -836,17 +861,11 @@ export class Devchain {
           return;
         }
         txn.commit();
-        const outer = [computeUnitLimitIx(120_000), computeUnitPriceIx(250_000), ix];
+        const outer = [...MARKET_SWAP_BUDGET_IXS, ix];
         const logs = [
-          `Program ComputeBudget111111111111111111111111111111 invoke [1]`,
-          `Program ComputeBudget111111111111111111111111111111 success`,
-          `Program ComputeBudget111111111111111111111111111111 invoke [1]`,
-          `Program ComputeBudget111111111111111111111111111111 success`,
-          `Program ${PUMPSWAP_PROGRAM_ADDRESS} invoke [1]`,
-          `Program log: Instruction: ${ev.ix === "buy" ? "Buy" : ev.ix === "sell" ? "Sell" : "BuyExactQuoteIn"}`,
-          ...res.logs,
-          `Program ${PUMPSWAP_PROGRAM_ADDRESS} consumed 45000 of 120000 compute units`,
-          `Program ${PUMPSWAP_PROGRAM_ADDRESS} success`,
+          ...BUDGET_LOGS,
+          ...BUDGET_LOGS,
+          ...programInvocationLogs(PUMPSWAP_PROGRAM_ADDRESS, 1, [`Program log: Instruction: ${SWAP_LOG_NAMES[ev.ix]}`, ...res.logs], { consumed: 45_000, limit: 120_000 }),
         ];
         const signature = decodeBase58(ev.sig);
         const { info, keys } = buildTransactionInfo({ signature, feePayer: user, outer, inner: [{ index: 2, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) }], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ev.ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS + 30_000, err: null, computeUnits: 45_300 });
@@ -933,7 +952,7 @@ export class Devchain {
 
   /** Creates a token with a freshly migrated pool right now (streamed like a market migration). */
   launchToken(opts: LaunchTokenOptions = {}): Promise<LaunchedToken> {
-    const poolLength = opts.poolDataLength ?? POOL_EXTENDED_SIZE;
+    const poolLength = opts.poolDataLength ?? POOL_ACCOUNT_EXTENDED_SIZE;
     if (!Number.isInteger(poolLength) || poolLength < MIN_POOL_DATA_LENGTH || poolLength > 10_240) {
       return Promise.reject(new Error(`poolDataLength must be an integer from ${MIN_POOL_DATA_LENGTH} to 10240, got ${poolLength}`));
     }
@@ -947,9 +966,9 @@ export class Devchain {
         coinCreator: opts.coinCreator ?? (randomAddress(r) as Address),
         signature: decodeBase58(randomSignature(r)),
         ts,
-        baseReserve: opts.baseReserve ?? 206_900_000_000_000,
-        quoteReserve: opts.quoteReserve ?? 84_990_359_055,
-        fees: opts.fees ?? { lpFeeBps: 2, protocolFeeBps: 93, creatorFeeBps: 30 },
+        baseReserve: opts.baseReserve ?? MIGRATION_BASE_RESERVE,
+        quoteReserve: opts.quoteReserve ?? MIGRATION_QUOTE_RESERVE,
+        fees: opts.fees ?? FRESH_POOL_FEES,
         profile: opts.profile ?? "safe",
         holders: opts.holders ?? "distributed",
         poolDataLength: poolLength,
@@ -968,7 +987,7 @@ export class Devchain {
     return this.run(async () => {
       const r = createRng(this.opts.seed).fork(`devchain:api:${this.apiCount++}`);
       const signature = decodeBase58(randomSignature(r));
-      const program = opts.program ?? ("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address);
+      const program = opts.program ?? MEMO_PROGRAM_ADDRESS;
       const ix: SimInstruction = { programAddress: program, accounts: (opts.accounts ?? []).map((address) => ({ address, role: AccountRole.READONLY })), data: new Uint8Array() };
       const logs = [`Program ${program} invoke [1]`, ...opts.logLines, `Program ${program} success`];
       const ts = this._now;
@@ -1144,7 +1163,7 @@ export class Devchain {
       pool.coinCreator = coinCreator;
       const raw = st.raw.get(pool.address)!;
       const encoded = encodePool(pool.account);
-      const length = raw.data.length < encoded.length ? POOL_EXTENDED_SIZE : raw.data.length;
+      const length = raw.data.length < encoded.length ? POOL_ACCOUNT_EXTENDED_SIZE : raw.data.length;
       const data = new Uint8Array(length);
       data.set(raw.data.subarray(0, Math.min(raw.data.length, length)));
       data.set(encoded);
@@ -1158,17 +1177,12 @@ export class Devchain {
       const ix: SimInstruction = { programAddress: PUMPSWAP_PROGRAM_ADDRESS, accounts: ADMIN_SET_COIN_CREATOR_ROLES.map(([n, role]) => ({ address: named[n], role })), data: adminSetCoinCreatorIx.encode({ coinCreator }) };
       const eventData = adminSetCoinCreatorEvent.encode({ timestamp: Math.floor(ts / 1000), adminSetCoinCreatorAuthority: authority, baseMint: pool.mint, pool: pool.address, oldCoinCreator: previous, newCoinCreator: coinCreator });
       const cpi: SimInstruction = { programAddress: PUMPSWAP_PROGRAM_ADDRESS, accounts: [{ address: PUMPSWAP_EVENT_AUTHORITY_ADDRESS, role: AccountRole.READONLY_SIGNER }], data: concatBytes(ANCHOR_EVENT_IX_TAG, eventData) };
-      const A = PUMPSWAP_PROGRAM_ADDRESS;
-      const logs = [
-        `Program ${A} invoke [1]`,
-        "Program log: Instruction: AdminSetCoinCreator",
-        `Program data: ${Buffer.from(eventData).toString("base64")}`,
-        `Program ${A} invoke [2]`,
-        `Program ${A} consumed 2003 of 190000 compute units`,
-        `Program ${A} success`,
-        `Program ${A} consumed 14000 of 200000 compute units`,
-        `Program ${A} success`,
-      ];
+      const logs = programInvocationLogs(
+        PUMPSWAP_PROGRAM_ADDRESS,
+        1,
+        ["Program log: Instruction: AdminSetCoinCreator", `Program data: ${Buffer.from(eventData).toString("base64")}`, ...eventCpiLogs(PUMPSWAP_PROGRAM_ADDRESS, 2, 190_000)],
+        { consumed: 14_000, limit: 200_000 },
+      );
       const { info, keys } = buildTransactionInfo({ signature, feePayer: authority, outer: [ix], inner: [{ index: 0, instructions: [{ ix: cpi, stackHeight: 2 }] }], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS, err: null, computeUnits: 14_000 });
       const slot = this.emitTransaction(info, keys, ts, null);
       return { pool: pool.address, previous, signature: encodeBase58(signature), slot };
@@ -1178,7 +1192,7 @@ export class Devchain {
   /** Registers a program as deployed (a transfer-hook program, so hooked transfers can pass). */
   deployProgram(program: Address): void {
     this.hookPrograms.add(program);
-    this.state.raw.set(program, { owner: "BPFLoaderUpgradeab1e11111111111111111111111" as Address, data: new Uint8Array(36), lamports: 1_141_440, executable: true });
+    this.state.raw.set(program, programAccount());
   }
 }
 
@@ -1192,18 +1206,3 @@ function encodeTokenAccountCached(t: TokenAccount): Uint8Array {
   }
   return d;
 }
-
-function computeUnitLimitIx(units: number): SimInstruction {
-  const data = new Uint8Array(5);
-  data[0] = 2;
-  new DataView(data.buffer).setUint32(1, units, true);
-  return { programAddress: "ComputeBudget111111111111111111111111111111" as Address, accounts: [], data };
-}
-
-function computeUnitPriceIx(microLamports: number): SimInstruction {
-  const data = new Uint8Array(9);
-  data[0] = 3;
-  new DataView(data.buffer).setBigUint64(1, BigInt(microLamports), true);
-  return { programAddress: "ComputeBudget111111111111111111111111111111" as Address, accounts: [], data };
-}
-

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { Devchain, matchTransaction } from "./index.ts";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Devchain, matchTransaction, PortInUseError, startDevchain } from "./index.ts";
 
 describe("Yellowstone filter semantics", () => {
   const keys = new Set(["A", "B", "C"]);
@@ -30,4 +33,38 @@ describe("Devchain core", () => {
     expect(replay.length).toBeGreaterThan(0);
     expect(replay.every((u) => u.slot >= a.oldestReplayableSlot)).toBe(true);
   }, 30_000);
+});
+
+describe("startDevchain", () => {
+  test("a port in use is a PortInUseError naming the service and port", async () => {
+    const taken = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+    try {
+      for (const service of ["gRPC", "JSON-RPC"] as const) {
+        const ports = service === "gRPC" ? { grpcPort: taken.port, rpcPort: 0 } : { grpcPort: 0, rpcPort: taken.port };
+        const err = await startDevchain({ seed: 1, market: false, paused: true, ...ports }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(PortInUseError);
+        expect((err as PortInUseError).service).toBe(service);
+        expect((err as Error).message).toBe(`${service} port ${taken.port} on 127.0.0.1 is already in use`);
+      }
+    } finally {
+      taken.stop(true);
+    }
+  });
+
+  test("--record appends JSONL to the file, keeping what was there", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "devchain-record-"));
+    try {
+      const path = join(dir, "record.jsonl");
+      writeFileSync(path, '{"earlier":"run, a longer line than any record the chain writes below, so overwriting would show"}\n');
+      const dev = await startDevchain({ seed: 1, market: false, paused: true, recordPath: path });
+      const t = await dev.chain.launchToken();
+      await dev.stop();
+      const lines = readFileSync(path, "utf8").trimEnd().split("\n");
+      expect(lines.length).toBe(2);
+      expect(JSON.parse(lines[0]).earlier).toBe("run, a longer line than any record the chain writes below, so overwriting would show");
+      expect(JSON.parse(lines[1])).toMatchObject({ type: "migration", mint: t.mint, source: "api" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,16 +7,17 @@
  * simulator's own record as JSONL.
  */
 import { systemClock, type Clock } from "../ingest/clock.ts";
+import { fileLineSink, type LineSink } from "../watcher/telemetry_writer.ts";
 import { Devchain, type DevchainOptions } from "./chain.ts";
 import { DevchainGrpcServer } from "./grpc_server.ts";
 import type { DevchainRecord } from "./record.ts";
 import { DevchainRpcServer } from "./rpc_server.ts";
 
-export { Devchain, RpcError, DEVCHAIN_FEE_CONFIG, DEVCHAIN_GLOBAL_CONFIG, MIGRATION_KEEPER_ADDRESS, MIN_POOL_DATA_LENGTH, slotStartMs, type DevchainOptions, type ChainUpdate, type LaunchTokenOptions, type LaunchedToken, type SubmitResult } from "./chain.ts";
+export { Devchain, RpcError, DEVCHAIN_DEFAULTS, DEVCHAIN_FEE_CONFIG, DEVCHAIN_GLOBAL_CONFIG, MIGRATION_KEEPER_ADDRESS, MIN_POOL_DATA_LENGTH, slotStartMs, type DevchainOptions, type ChainUpdate, type LaunchTokenOptions, type LaunchedToken, type SubmitResult } from "./chain.ts";
 export { DevchainGrpcServer, matchTransaction, type GrpcServerOptions } from "./grpc_server.ts";
 export { DevchainRpcServer, type RpcServerOptions } from "./rpc_server.ts";
 export { MINT_PROFILES, SELL_BLOCKED_PROFILES, makeMint, encodeTokenAccount, decodeTokenAccount, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, type MintProfile, type SimMint, type TokenAccount } from "./accounts.ts";
-export { AnchorError, PumpSwapError, TokenError, POOL_EXTENDED_SIZE, POOL_STRUCT_SIZE, prioritizationFeeLamports, readComputeBudget, priceOrder, type ComputeBudget, type SwapOrder } from "./programs.ts";
+export { AnchorError, PumpSwapError, TokenError, POOL_STRUCT_SIZE, prioritizationFeeLamports, readComputeBudget, priceOrder, type ComputeBudget, type SwapOrder } from "./programs.ts";
 export { curveHolderDistribution, holderWalletLamports, type CurveHolder } from "./holders.ts";
 export { ataSync, coinCreatorVaultAuthoritySync } from "../chain/pda_sync.ts";
 export type { HolderProfile, SimPool } from "./state.ts";
@@ -30,7 +31,7 @@ export interface StartDevchainOptions extends DevchainOptions {
   speed?: number;
   xToken?: string;
   serverPingIntervalMs?: number;
-  /** Append the simulator's record here as JSONL. */
+  /** Append the simulator's record to this file as JSONL. */
   recordPath?: string;
   /** Pump period in wall ms (default 10). */
   pumpMs?: number;
@@ -56,22 +57,47 @@ export interface RunningDevchain {
   stop(): Promise<void>;
 }
 
+/** A port the simulator could not listen on; `service` says which of its two. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly service: "gRPC" | "JSON-RPC",
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`${service} port ${port} on ${host} is already in use`);
+  }
+}
+
+const isAddressInUse = (err: unknown): boolean => {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === "EADDRINUSE" || String(e?.message ?? "").includes("EADDRINUSE") || /port \d+ in use/i.test(String(e?.message ?? ""));
+};
+
 export async function startDevchain(options: StartDevchainOptions): Promise<RunningDevchain> {
   const opts = { host: "127.0.0.1", grpcPort: 0, rpcPort: 0, speed: 1, pumpMs: 10, ...options };
   const clock = opts.clock ?? systemClock;
   const chain = new Devchain(opts);
   const grpc = new DevchainGrpcServer(chain, { host: opts.host, port: opts.grpcPort, xToken: opts.xToken, pingIntervalMs: opts.serverPingIntervalMs });
   const rpc = new DevchainRpcServer(chain, { host: opts.host, port: opts.rpcPort });
-  await grpc.start();
-  rpc.start();
-
-  let writer: ReturnType<ReturnType<typeof Bun.file>["writer"]> | null = null;
-  let unRecord: (() => void) | null = null;
-  if (opts.recordPath) {
-    writer = Bun.file(opts.recordPath).writer({ highWaterMark: 1 << 20 });
-    const w = writer;
-    unRecord = chain.onRecord((r: DevchainRecord) => void w.write(JSON.stringify(r) + "\n"));
+  // Open the record first: a bad path then fails before anything listens.
+  const record: LineSink | null = opts.recordPath ? fileLineSink(opts.recordPath) : null;
+  try {
+    try {
+      await grpc.start();
+    } catch (err) {
+      throw isAddressInUse(err) ? new PortInUseError("gRPC", opts.host, opts.grpcPort) : err;
+    }
+    try {
+      rpc.start();
+    } catch (err) {
+      throw isAddressInUse(err) ? new PortInUseError("JSON-RPC", opts.host, opts.rpcPort) : err;
+    }
+  } catch (err) {
+    await grpc.stop();
+    await record?.close();
+    throw err;
   }
+  const unRecord = record ? chain.onRecord((r: DevchainRecord) => record.write(JSON.stringify(r) + "\n")) : null;
 
   let speed = opts.speed;
   let anchorMono = clock.monoMs();
@@ -125,7 +151,7 @@ export async function startDevchain(options: StartDevchainOptions): Promise<Runn
       unRecord?.();
       await grpc.stop();
       await rpc.stop();
-      if (writer) await writer.end();
+      await record?.close();
     },
   };
 }

@@ -12,19 +12,18 @@
  * be derived from Pool.coin_creator (the vault ATA: AccountNotAssociatedTokenAccount 3014; the
  * vault authority `["creator_vault", pool.coin_creator]`: ConstraintSeeds 2006).
  */
-import { AccountRole, type AccountMeta, type Address } from "@solana/kit";
+import { COMPUTE_BUDGET_PROGRAM_ADDRESS, MAX_COMPUTE_UNIT_LIMIT } from "@solana-program/compute-budget";
+import { AccountRole, type Address } from "@solana/kit";
 import { quoteBuyExactBase, quoteBuyExactQuote, quoteSell, type BuyQuote, type PoolFees, type SellQuote } from "../amm/index.ts";
 import { AnchorCodecs } from "../chain/anchor.ts";
 import { concatBytes } from "../chain/borsh.ts";
 import { ANCHOR_EVENT_IX_TAG, ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMPSWAP_EVENT_AUTHORITY_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS, SYSTEM_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../chain/constants.ts";
-import { eventCpiInstruction, eventLogLine } from "../chain/events.ts";
+import { eventCpiInstruction, eventLogLine, programInvocationLogs } from "../chain/events.ts";
 import { parseSwapInstruction, POOL_ACCOUNT_EXTENDED_SIZE, pumpSwapCodecs, PUMPSWAP_IDL, type BuyEvent, type SellEvent, type SwapInstructionName } from "../chain/pumpswap.ts";
 import { rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type SimMint, type TokenAccount } from "./accounts.ts";
 import { ataSync, coinCreatorVaultAuthoritySync } from "../chain/pda_sync.ts";
 import type { SimPool, StateTxn } from "./state.ts";
 import type { SimInnerGroup, SimInstruction } from "./txbuild.ts";
-
-export const COMPUTE_BUDGET_PROGRAM_ADDRESS = "ComputeBudget111111111111111111111111111111" as Address;
 
 /** PumpSwap error codes (data/idl/pump_amm.json `errors`). */
 export const PumpSwapError = { ZeroBaseAmount: 6001, ZeroQuoteAmount: 6002, ExceededSlippage: 6004, BuyMoreBaseAmountThanPoolReserves: 6016, NewSizeLessThanCurrentSize: 6026, AccountTypeNotSupported: 6027 } as const;
@@ -49,8 +48,14 @@ export const POOL_STRUCT_SIZE = pumpSwapCodecs.pool.encode({
   creatorFeeBps: 0,
   canEditCreatorFee: false,
 }).length;
-/** What extend_account grows a Pool to: the size the official SDK checks (`POOL_ACCOUNT_NEW_SIZE`). */
-export const POOL_EXTENDED_SIZE = POOL_ACCOUNT_EXTENDED_SIZE;
+
+/** The `Program log: Instruction: …` name of each swap instruction. */
+export const SWAP_LOG_NAMES: Readonly<Record<SwapInstructionName, string>> = { buy: "Buy", buy_exact_quote_in: "BuyExactQuoteIn", sell: "Sell" };
+
+/** The runtime's lines for an Anchor emit_cpi! self-invocation at `depth` (2,003 CU, as mainnet logs it). */
+export function eventCpiLogs(program: Address, depth: number, limit: number): string[] {
+  return programInvocationLogs(program, depth, [], { consumed: 2003, limit });
+}
 
 const ammCodecs = new AnchorCodecs(PUMPSWAP_IDL, { integers: "number", keys: "camel" });
 const extendAccountEventCodec = ammCodecs.event<{ timestamp: number; account: Address; user: Address; currentSize: number; newSize: number }>("ExtendAccountEvent");
@@ -62,7 +67,6 @@ function anchorAccountError(account: string, name: keyof typeof AnchorError, mes
 }
 
 export const DEFAULT_COMPUTE_UNIT_LIMIT_PER_INSTRUCTION = 200_000;
-export const MAX_COMPUTE_UNIT_LIMIT = 1_400_000;
 
 export interface ComputeBudget {
   computeUnitLimit: number;
@@ -228,10 +232,6 @@ function transferCheckedIx(program: Address, from: Address, mint: Address, to: A
   };
 }
 
-function tokenLogs(program: Address, depth: number, name: string, units: number): string[] {
-  return [`Program ${program} invoke [${depth}]`, `Program log: Instruction: ${name}`, `Program ${program} consumed ${units} of ${units + 150_000} compute units`, `Program ${program} success`];
-}
-
 /** Runs one transaction's instructions against `txn`; throws InstructionFailure on the first error. */
 export async function executeInstructions(txn: StateTxn, instructions: readonly SimInstruction[], signers: ReadonlySet<Address>, env: ExecEnv): Promise<ExecOutput> {
   const out: ExecOutput = { logs: [], inner: [], computeUnits: 0, swaps: [], computeUnitLimit: 200_000 * instructions.length, computeUnitPriceMicroLamports: 0 };
@@ -340,7 +340,7 @@ export async function executeInstructions(txn: StateTxn, instructions: readonly 
           : p.name === "buy_exact_quote_in"
             ? { ix: "buy_exact_quote_in", arg1: args.spendableQuoteIn, arg2: args.minBaseAmountOut }
             : { ix: "sell", arg1: args.baseAmountIn, arg2: args.minQuoteAmountOut };
-      logs.push(`Program log: Instruction: ${p.name === "buy" ? "Buy" : p.name === "sell" ? "Sell" : "BuyExactQuoteIn"}`);
+      logs.push(`Program log: Instruction: ${SWAP_LOG_NAMES[p.name]}`);
       const res = await applySwap(txn, pool!, order, { user, userBaseTokenAccount: p.accounts.user_base_token_account, userQuoteTokenAccount: p.accounts.user_quote_token_account, moveUserBalances: true }, env, (kind, msg) => fail(kind, msg));
       logs.push(...res.logs);
       out.inner.push({ index: i, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) });
@@ -356,7 +356,7 @@ export async function executeInstructions(txn: StateTxn, instructions: readonly 
 }
 
 /**
- * PumpSwap extend_account: grows a program-owned Pool to POOL_EXTENDED_SIZE bytes (zeros after
+ * PumpSwap extend_account: grows a program-owned Pool to POOL_ACCOUNT_EXTENDED_SIZE bytes (zeros after
  * the old data), the user paying the rent the larger account needs; emits ExtendAccountEvent.
  * Only Pool accounts are supported here (AccountTypeNotSupported otherwise); a Pool already
  * larger than the target is NewSizeLessThanCurrentSize; one of exactly that size is left as is.
@@ -379,7 +379,7 @@ function extendAccount(txn: StateTxn, ix: SimInstruction, signers: ReadonlySet<A
     fail({ Custom: PumpSwapError.AccountTypeNotSupported }, "AnchorError occurred. Error Code: AccountTypeNotSupported. Error Number: 6027. Error Message: AccountTypeNotSupported.");
   }
   const current = raw!.data.length;
-  const target = POOL_EXTENDED_SIZE;
+  const target = POOL_ACCOUNT_EXTENDED_SIZE;
   if (current > target) fail({ Custom: PumpSwapError.NewSizeLessThanCurrentSize }, "AnchorError occurred. Error Code: NewSizeLessThanCurrentSize. Error Number: 6026. Error Message: NewSizeLessThanCurrentSize.");
   const inner: SimInstruction[] = [];
   const rent = Math.max(0, rentExemptLamports(target) - raw!.lamports);
@@ -399,7 +399,7 @@ function extendAccount(txn: StateTxn, ix: SimInstruction, signers: ReadonlySet<A
   txn.setRaw(account, { ...grown, data, lamports: grown.lamports + rent });
   const eventData = extendAccountEventCodec.encode({ timestamp: env.timestampS, account, user, currentSize: current, newSize: data.length });
   logs.push(`Program data: ${Buffer.from(eventData).toString("base64")}`);
-  logs.push(`Program ${PUMPSWAP_PROGRAM_ADDRESS} invoke [2]`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} consumed 2003 of 180000 compute units`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} success`);
+  logs.push(...eventCpiLogs(PUMPSWAP_PROGRAM_ADDRESS, 2, 180_000));
   inner.push({ programAddress: PUMPSWAP_PROGRAM_ADDRESS, accounts: [{ address: PUMPSWAP_EVENT_AUTHORITY_ADDRESS, role: AccountRole.READONLY_SIGNER }], data: concatBytes(ANCHOR_EVENT_IX_TAG, eventData) });
   return { inner };
 }
@@ -599,11 +599,11 @@ export async function applySwap(
   }
 
   function finish() {
-    for (const t of inner) logs.push(...tokenLogs(t.programAddress, 2, "TransferChecked", 6_200));
+    for (const t of inner) logs.push(...programInvocationLogs(t.programAddress, 2, ["Program log: Instruction: TransferChecked"], { consumed: 6_200, limit: 156_200 }));
     logs.push(eventLogLine(event.name, event.event as never));
     const cpi = eventCpiInstruction(event.name, event.event as never);
-    logs.push(`Program ${PUMPSWAP_PROGRAM_ADDRESS} invoke [2]`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} consumed 2003 of 150000 compute units`, `Program ${PUMPSWAP_PROGRAM_ADDRESS} success`);
-    inner.push({ programAddress: cpi.programAddress, accounts: cpi.accounts as AccountMeta[], data: cpi.data });
+    logs.push(...eventCpiLogs(PUMPSWAP_PROGRAM_ADDRESS, 2, 150_000));
+    inner.push(cpi);
     return { effect, logs, inner, event };
   }
 }

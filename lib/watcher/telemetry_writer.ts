@@ -3,6 +3,8 @@
  * which buffers in memory and flushes in the background, so the watcher never awaits the disk.
  * A periodic flush bounds how stale the file can be; `close` flushes and ends it.
  */
+import { closeSync, openSync } from "node:fs";
+
 export interface LineSink {
   write(line: string): void;
   close(): Promise<void>;
@@ -14,19 +16,14 @@ export interface FileLineSinkOptions {
   highWaterMarkBytes?: number;
 }
 
-export function fileLineSink(path: string, opts: FileLineSinkOptions = {}): LineSink & { readonly bytes: number } {
-  // Append: Bun's FileSink truncates, so open the descriptor ourselves in append mode.
-  const fs = require("node:fs") as typeof import("node:fs");
-  const fd = fs.openSync(path, "a");
+export function fileLineSink(path: string, opts: FileLineSinkOptions = {}): LineSink {
+  // Append: a FileSink on a path writes from offset 0 over what is there, so open the
+  // descriptor ourselves in append mode.
+  const fd = openSync(path, "a");
   const sink = Bun.file(fd).writer({ highWaterMark: opts.highWaterMarkBytes ?? 1 << 16 });
-  let bytes = 0;
   const timer = setInterval(() => void sink.flush(), opts.flushEveryMs ?? 200);
   return {
-    get bytes() {
-      return bytes;
-    },
     write(line: string) {
-      bytes += line.length;
       sink.write(line);
     },
     async close() {
@@ -34,7 +31,7 @@ export function fileLineSink(path: string, opts: FileLineSinkOptions = {}): Line
       await sink.flush();
       await sink.end();
       try {
-        fs.closeSync(fd);
+        closeSync(fd);
       } catch {
         /* already closed by end() */
       }

@@ -81,7 +81,9 @@ interface Tracked {
   lastFlowTs: number;
   baseReserve: number;
   quoteReserve: number;
-  slot: number;
+  /** Slot of the migration, and its time's position in a 400 ms slot (for the ticks' slots). */
+  migrationSlot: number;
+  slotOffsetMs: number;
 }
 
 export interface WatcherStats {
@@ -108,7 +110,6 @@ export class MigrationWatcher {
   private readonly createdTs = new Map<string, number>();
   private chainTimeMs = 0;
   private chainTimeSeenAtMono = 0;
-  private lastSlot = 0;
   private minNextTick = Infinity;
   private fallbackTimer: TimerHandle | null = null;
   private stopped = false;
@@ -139,7 +140,6 @@ export class MigrationWatcher {
   handle(u: IngestUpdate): void {
     if (this.stopped) return;
     if (u.kind === "slot") {
-      this.lastSlot = Math.max(this.lastSlot, u.slot.slot);
       if (u.slot.createdAtMs !== null) this.advanceChainTime(u.slot.createdAtMs);
       return;
     }
@@ -148,7 +148,6 @@ export class MigrationWatcher {
 
   private onTransaction(tx: IngestTransaction): void {
     this.stats.transactions++;
-    this.lastSlot = Math.max(this.lastSlot, tx.slot);
     const ts = tx.createdAtMs ?? this.clock.nowMs();
     this.advanceChainTime(ts);
     let extraction;
@@ -204,7 +203,7 @@ export class MigrationWatcher {
       `"base_reserve":${ev.poolBaseAmount},"quote_reserve":${ev.poolQuoteAmount},"base_decimals":${ev.baseMintDecimals},"lp_fee_bps":${fees.lpFeeBps},"protocol_fee_bps":${fees.protocolFeeBps},"creator_fee_bps":${fees.creatorFeeBps}` +
       (created !== null ? `,"token_created_ts":${created}}\n` : "}\n");
     this.emitLine("migration", line, tx.receivedAtMono);
-    const t: Tracked = { mint: ev.baseMint, pool: ev.pool, t0: ts, lastTickTs: ts + this.trackMs - 1000, nextTickTs: ts, lastFlowTs: ts, baseReserve: ev.poolBaseAmount, quoteReserve: ev.poolQuoteAmount, slot: tx.slot };
+    const t: Tracked = { mint: ev.baseMint, pool: ev.pool, t0: ts, lastTickTs: ts + this.trackMs - 1000, nextTickTs: ts, lastFlowTs: ts, baseReserve: ev.poolBaseAmount, quoteReserve: ev.poolQuoteAmount, migrationSlot: tx.slot, slotOffsetMs: ((ts % 400) + 400) % 400 };
     this.tracked.set(ev.pool, t);
     if (t.nextTickTs < this.minNextTick) this.minNextTick = t.nextTickTs;
     this.opts.metrics?.activeTelemetry.set(this.tracked.size);
@@ -253,7 +252,6 @@ export class MigrationWatcher {
       t.quoteReserve = s.poolQuoteTokenReserves - s.quoteAmountOutWithoutLpFee;
     }
     t.lastFlowTs = Math.max(t.lastFlowTs, ts);
-    t.slot = tx.slot;
     this.stats.flows++;
     this.emitLine(
       "flow",
@@ -288,28 +286,13 @@ export class MigrationWatcher {
     this.minNextTick = min;
   }
 
-  /** Slot of a tick time: the migration slot plus whole 400 ms slots since the migration. */
+  /**
+   * Slot of a tick time: the migration slot plus whole 400 ms slots since the migration. Where
+   * the migration sat inside its slot is unknown live; slot starts are taken to be on the 400 ms
+   * grid of Unix time (true for the simulator, close enough for a tick's slot live).
+   */
   private slotForTick(t: Tracked, T: number): number {
-    return this.slotAtMigration(t) + Math.floor((T - t.t0 + this.migrationSlotOffset(t)) / 400);
-  }
-
-  private readonly migSlot = new Map<string, { slot: number; offset: number }>();
-  private slotAtMigration(t: Tracked): number {
-    return this.migSlotInfo(t).slot;
-  }
-  private migrationSlotOffset(t: Tracked): number {
-    return this.migSlotInfo(t).offset;
-  }
-  private migSlotInfo(t: Tracked): { slot: number; offset: number } {
-    let m = this.migSlot.get(t.pool);
-    if (!m) {
-      // Position of the migration inside its slot is unknown live; assume slot starts are on the
-      // 400 ms grid of Unix time (true for the simulator, close enough for a tick's slot live).
-      m = { slot: t.slot, offset: ((t.t0 % 400) + 400) % 400 };
-      if (this.migSlot.size > 50_000) this.migSlot.clear();
-      this.migSlot.set(t.pool, m);
-    }
-    return m;
+    return t.migrationSlot + Math.floor((T - t.t0 + t.slotOffsetMs) / 400);
   }
 
   private emitLine(type: "migration" | "flow" | "tick", line: string, receivedAtMono: number | null): void {
