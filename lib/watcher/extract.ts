@@ -19,20 +19,10 @@
  * known here, a non-ASCII byte in a data line's payload) takes the plain path.
  */
 import { bytesEqualAt } from "../chain/borsh.ts";
-import { ANCHOR_EVENT_IX_TAG, PUMPFUN_EVENT_AUTHORITY_ADDRESS, PUMPFUN_PROGRAM_ADDRESS, PUMPSWAP_EVENT_AUTHORITY_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS } from "../chain/constants.ts";
-import { eventsFromInnerInstructions, eventsFromLogs, extractEvents, type EventExtraction, type InnerInstructionGroupView } from "../chain/events.ts";
+import { ANCHOR_EVENT_IX_TAG } from "../chain/constants.ts";
+import { eventsFromInnerInstructions, eventsFromLogs, extractEvents, EVENT_AUTHORITY_BY_PROGRAM as EVENT_AUTHORITY, programDataBytes, walkProgramLogs, type EventExtraction, type InnerInstructionGroupView } from "../chain/events.ts";
 import type { RawLogLines } from "../ingest/decode.ts";
 import { latin1Slice } from "../ingest/wire.ts";
-
-/** Event-emitting programs and their event authority (the first account of a self-CPI event). */
-const EVENT_AUTHORITY = new Map<string, string>([
-  [PUMPSWAP_PROGRAM_ADDRESS, PUMPSWAP_EVENT_AUTHORITY_ADDRESS],
-  [PUMPFUN_PROGRAM_ADDRESS, PUMPFUN_EVENT_AUTHORITY_ADDRESS],
-]);
-
-// The invoke-stack grammar of eventsFromLogs.
-const INVOKE = /^Program (\w+) invoke \[(\d+)\]$/;
-const EXIT = /^Program (\w+) (?:success$|failed)/;
 
 interface CpiPayload {
   programAddress: string;
@@ -62,38 +52,14 @@ function takePayload(payloads: CpiPayload[], programAddress: string, outer: numb
 }
 
 function scanStrings(logs: readonly string[], payloads: CpiPayload[]): LogScan {
-  const stack: string[] = [];
-  let outerIndex = -1;
   let setAside: Set<number> | null = null;
   let remaining = false;
-  for (let i = 0; i < logs.length; i++) {
-    const line = logs[i];
-    if (line.startsWith("Program data: ")) {
-      const programAddress = stack[stack.length - 1];
-      let matched = false;
-      if (programAddress !== undefined && outerIndex >= 0 && EVENT_AUTHORITY.has(programAddress)) {
-        matched = takePayload(payloads, programAddress, outerIndex, Buffer.from(line.slice(14).split(" ", 1)[0], "base64"));
-      }
-      if (matched) (setAside ??= new Set()).add(i);
-      else remaining = true;
-      continue;
-    }
-    if (line.startsWith("Program log: ") || line.startsWith("Program return: ")) continue;
-    if (line === "Log truncated") return { setAside, remaining, logTruncated: true };
-    // The regexes only where they can match (an invoke line ends in "]", an exit line in
-    // "success" or holds " failed"): most lines are "consumed …" or "success".
-    const invoke = line.charCodeAt(line.length - 1) === 93 ? INVOKE.exec(line) : null;
-    if (invoke) {
-      const depth = Number(invoke[2]);
-      if (depth === 1) outerIndex++;
-      stack.length = Math.max(0, depth - 1);
-      stack.push(invoke[1]);
-      continue;
-    }
-    const exit = line.endsWith(" success") || line.includes(" failed") ? EXIT.exec(line) : null;
-    if (exit && stack[stack.length - 1] === exit[1]) stack.pop();
-  }
-  return { setAside, remaining, logTruncated: false };
+  const logTruncated = walkProgramLogs(logs, (programAddress, outerIndex, line, i) => {
+    if (programAddress !== undefined && outerIndex >= 0 && EVENT_AUTHORITY.has(programAddress) && takePayload(payloads, programAddress, outerIndex, programDataBytes(line))) {
+      (setAside ??= new Set()).add(i);
+    } else remaining = true;
+  });
+  return { setAside, remaining, logTruncated };
 }
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
