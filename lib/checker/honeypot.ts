@@ -127,9 +127,9 @@ export function candidateOwners(tokenAccounts: readonly (RpcAccount | null)[]): 
   return owners;
 }
 
-// Replaced by the node (replaceRecentBlockhash): any well-formed value will do, and a constant
-// saves a getLatestBlockhash round trip on the hot path.
-const PLACEHOLDER_BLOCKHASH = blockhash("11111111111111111111111111111111");
+// The probes are simulated with replaceRecentBlockhash, so the node swaps in its own: any
+// well-formed value is correct here, and a constant saves a getLatestBlockhash round trip.
+const NODE_REPLACED_BLOCKHASH = blockhash("11111111111111111111111111111111");
 const PROBE_COMPUTE_UNITS = 400_000;
 const ROUND_TRIP_COMPUTE_UNITS = 700_000;
 
@@ -171,7 +171,7 @@ function wire(feePayer: Address, instructions: Instruction[]): string {
   const message = pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayer(feePayer, m),
-    (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: PLACEHOLDER_BLOCKHASH, lastValidBlockHeight: 0n }, m),
+    (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: NODE_REPLACED_BLOCKHASH, lastValidBlockHeight: 0n }, m),
     (m) => appendTransactionMessageInstructions(instructions, m),
   );
   return getBase64EncodedWireTransaction(compileTransaction(message));

@@ -13,4 +13,4 @@ export { createKitCheckerRpc, RpcError, type CheckerRpc, type RpcAccount, type T
 export { SqliteCheckerStore, type CheckerStore, type CachedVerdict, type TestAnalysisRow } from "./store.ts";
 export { assessMint, assessHolders, holderConcentration, readMintAccount, isTokenProgram, type HolderConcentration, type MintReading } from "./contract.ts";
 export { buildProbeSellTransaction, buildProbeRoundTripTransaction, roundTripBaseAmount, chooseSimulationSeller, interpretSimulation, parseTokenAccount, probeSellAmount, type SimulationSeller, type TokenAccountInfo } from "./honeypot.ts";
-export { assessCreator, judgeRug, reputationScore, BLOCKLIST_TAG, type CreatorReputation, type KnownWalletView, type TokenOutcomeFigures } from "./reputation.ts";
+export { assessCreator, reputationScore, BLOCKLIST_TAG, type CreatorReputation, type KnownWalletView } from "./reputation.ts";

@@ -1,8 +1,8 @@
 /**
  * Creator reputation from history: how many of a creator's tokens we have seen migrate, and how
  * many of those later rugged. The counts live in creator_reputation_cache; rugs are judged from
- * later outcomes (the position actor or the lifecycle tracker reports each token's outcome once
- * its window closes), never guessed at check time.
+ * later outcomes (the engine's OutcomeFeed, lib/engine/outcomes.ts, judges each closed trade),
+ * never guessed at check time.
  */
 import type { CheckReason } from "./types.ts";
 
@@ -53,20 +53,4 @@ export function assessCreator(
     }
   }
   return out;
-}
-
-/** The figures of a token's outcome block (DESIGN §2.2) that decide whether it rugged. */
-export interface TokenOutcomeFigures {
-  /** Lowest price over the window as a multiple of the migration price. */
-  min_mult: number;
-  /** Price at the end of the window as a multiple of the migration price. */
-  final_mult: number;
-}
-
-/**
- * A rug, judged after the fact: the price ended at or below `maxFinalMult` of the migration price
- * (liquidity pulled or dumped and never recovered). A deep dip that recovered is not a rug.
- */
-export function judgeRug(outcome: TokenOutcomeFigures, maxFinalMult = 0.2): boolean {
-  return Number.isFinite(outcome.final_mult) && outcome.final_mult <= maxFinalMult;
 }

@@ -9,7 +9,7 @@ import { EXECUTION_ENV, executionArgs } from "../sim/execution.ts";
 import { openTradesDb } from "../store";
 import { recordedBreaker, requestBreakerReset } from "./breaker_reset.ts";
 import { createEngineLogger } from "./rolling_log.ts";
-import { ConfigError, configArgSpecs, resolveConfig, type ResolvedConfig } from "./config.ts";
+import { ConfigError, configArgSpecs, resolveConfig, usingConfigured, type ResolvedConfig } from "./config.ts";
 import { runEngine, type EngineDeps, type EngineRunOptions } from "./run.ts";
 import { defineSubcommand, type MultiCommandDef } from "./subcommands.ts";
 import { formatTestAnalysisTable, readTokenList, runTestAnalysis, testAnalysisJson } from "./test_analysis.ts";
@@ -104,9 +104,10 @@ export function ferrixCommands(deps: FerrixCliDeps = {}): MultiCommandDef<Global
           "a stopped one applies it on its next start, before it trades. 'kill -USR2 <ferrix pid>' resets a running engine at once.\n" +
           "Each reset is written to circuit_breaker_events as 'manual_reset by <who>'. Exit 1 when trades.db does not exist.",
         run(a) {
-          const c = configFrom(a, env).config;
+          const resolved = configFrom(a, env);
+          const c = resolved.config;
           if (!existsSync(c.db)) throw new Error(`no trades database at ${c.db} (pass --db): nothing to reset`);
-          const db = openTradesDb(c.db);
+          const db = usingConfigured(resolved, "db", `cannot open trades database ${c.db}`, () => openTradesDb(c.db));
           try {
             const before = recordedBreaker(db);
             const who = a.by ?? env.USER ?? env.LOGNAME ?? "operator";
@@ -138,7 +139,7 @@ export function ferrixCommands(deps: FerrixCliDeps = {}): MultiCommandDef<Global
           const c = resolved.config;
           const log = createEngineLogger({ name: "ferrix", level: c.logLevel, logDir: c.logDir, maxBytes: c.logMaxBytes, maxFiles: c.logMaxFiles, consoleFd: 2 });
           try {
-            const report = await runTestAnalysis({ config: c, tokens, fresh: a.fresh, logger: log.logger, createRpc: deps.createRpc, clock: deps.clock });
+            const report = await runTestAnalysis({ resolved, tokens, fresh: a.fresh, logger: log.logger, createRpc: deps.createRpc, clock: deps.clock });
             process.stdout.write(a.json ? JSON.stringify(testAnalysisJson(report)) + "\n" : formatTestAnalysisTable(report));
             return 0;
           } finally {

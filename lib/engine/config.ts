@@ -44,7 +44,6 @@ export const CONFIG_KEYS = {
   logMaxFiles: { env: ["FERRIX_LOG_MAX_FILES"], default: "5", description: "rotated log files kept (ferrix.log.1 … .N)", valueHint: "n" },
   live: { env: [], default: "false", description: "send real transactions (default: paper trading); needs --keypair", flag: "boolean" },
   keypair: { env: ["FERRIX_KEYPAIR"], description: "wallet keypair file (Solana CLI JSON, mode 0600) for --live", valueHint: "file" },
-  skipPoolExtend: { env: ["FERRIX_SKIP_POOL_EXTEND"], default: "false", description: "--live: never prepend extend_account to swaps on pools under 300 bytes (only for chains without it, such as the devchain)", flag: "boolean" },
   rpcUrl: { env: ["FERRIX_RPC_URL", "SOLANA_RPC_URL"], default: "http://127.0.0.1:8899", description: "Solana JSON-RPC endpoint", valueHint: "url" },
   grpcUrl: { env: ["FERRIX_GRPC_URL"], default: "http://127.0.0.1:10000", description: "Yellowstone gRPC endpoint (https for TLS)", valueHint: "url" },
   grpcXToken: { env: ["FERRIX_GRPC_X_TOKEN", "GRPC_X_TOKEN"], description: "Yellowstone x-token (prefer the environment: flags show in ps)", valueHint: "token", secret: true },
@@ -150,7 +149,6 @@ export const EngineConfigSchema = v.object({
   logMaxFiles: integer(1, 100),
   live: boolean(),
   keypair: v.optional(path()),
-  skipPoolExtend: boolean(),
   rpcUrl: url(),
   grpcUrl: url(),
   grpcXToken: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty("must not be empty"), v.check((s) => !/\s/.test(s), "must not contain whitespace"))),
@@ -220,6 +218,8 @@ export interface ResolvedConfig {
   sources: Record<ConfigKey, ConfigSource>;
   /** The .env_PROD file read, or null when there was none. */
   envFile: string | null;
+  /** Its entries, parsed once (the execution knobs, SIM_*, come from them too). */
+  envEntries: EnvFileEntry[];
 }
 
 export const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -253,8 +253,15 @@ function envFileEntries(flags: Record<string, unknown>, env: Record<string, stri
     }
     return { file: null, entries: [] };
   }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    // EISDIR, EACCES: the bare system message would not say which file.
+    throw new Error(`${file}: cannot read env file: ${(err as Error).message}`);
+  }
   // Syntax errors name file:line (EnvFileError) and propagate as they are.
-  return { file, entries: parseEnvFile(readFileSync(file, "utf8"), file) };
+  return { file, entries: parseEnvFile(text, file) };
 }
 
 /** Resolves every key (flag > env > .env_PROD > default) and validates the lot with one schema. */
@@ -312,7 +319,19 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   if (config.live && !config.keypair) {
     throw new ConfigError([{ key: "keypair", source: sources.live, message: "--live sends real transactions and needs --keypair <file> (or FERRIX_KEYPAIR)" }]);
   }
-  return { config, sources, envFile: file };
+  return { config, sources, envFile: file, envEntries: entries };
+}
+
+/**
+ * Runs `use` on the value of `key` (opening the file, binding the address); a failure becomes an
+ * error (exit 1) naming the key, where its value came from, and what could not be done.
+ */
+export function usingConfigured<T>(r: ResolvedConfig, key: ConfigKey, doing: string, use: () => T): T {
+  try {
+    return use();
+  } catch (err) {
+    throw new Error(`config ${key} (from ${describeSource(r.sources[key])}): ${doing}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Start-up log view of the config: values with their sources, secrets masked. */

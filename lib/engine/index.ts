@@ -17,6 +17,7 @@ export {
   describeSource,
   parseListenAddress,
   resolveConfig,
+  usingConfigured,
   type ConfigKey,
   type ConfigProblem,
   type ConfigSource,
@@ -25,7 +26,7 @@ export {
   type ResolvedConfig,
 } from "./config.ts";
 export { runEngine, chooseIntake, type EngineDeps, type EngineHandles, type EngineMode, type EngineRunOptions } from "./run.ts";
-export { MigrationPipeline, consumeVerifiedSignals, type PipelineOptions, type PipelineStats } from "./pipeline.ts";
+export { MigrationPipeline, type PipelineOptions, type PipelineStats } from "./pipeline.ts";
 export { DEFAULT_INTAKES, yellowstoneMigrationIntake } from "./watcher_intake.ts";
 export { dummyMigrationIntake, syntheticMigration, fromWatcher, type DetectedMigration, type IntakeFactory, type IntakeRegistry, type MigrationIntake, type StageContext, type TelemetrySink } from "./stages.ts";
 export { KnownWalletsWatcher, KnownWalletsError, parseKnownWallets, type KnownWallet, type KnownWalletsOptions } from "./known_wallets.ts";

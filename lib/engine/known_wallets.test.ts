@@ -91,6 +91,13 @@ describe("KnownWalletsWatcher", () => {
     await waitFor(() => w.size === 1, 3000, "reload after fix");
   });
 
+  test("a file that is there but does not parse at start is refused (no previous list to keep)", () => {
+    const { path, w } = setup();
+    writeFileSync(path, "[");
+    expect(() => w.start()).toThrow(/not valid JSON.*refusing to start/);
+    expect(w.size).toBe(0);
+  });
+
   test("polling alone finds a change (for filesystems where fs.watch is silent)", () => {
     const { path, w } = setup();
     writeFileSync(path, JSON.stringify([a]));

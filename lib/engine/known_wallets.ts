@@ -12,7 +12,9 @@
  * Reloading: fs.watch on the directory (editors replace the file by rename, which a watch on the
  * file itself would miss) plus polling of (mtime, size, inode) as the fallback for filesystems
  * where fs.watch is silent. A file that does not parse keeps the previous list in force and the
- * log says why; a file that disappears keeps it too.
+ * log says why; a file that disappears keeps it too. At start there is no previous list: a file
+ * that is there but does not parse stops the engine (its block list would silently be empty),
+ * while a missing file starts with none.
  */
 import { isAddress } from "@solana/kit";
 import { readFileSync, statSync, watch, type FSWatcher } from "node:fs";
@@ -97,6 +99,8 @@ export class KnownWalletsWatcher implements KnownWalletView {
   loads = 0;
   /** Rejected versions of the file so far. */
   rejections = 0;
+  /** Why the last rejected version was rejected. */
+  lastError: string | null = null;
 
   constructor(private readonly opts: KnownWalletsOptions) {}
 
@@ -142,6 +146,7 @@ export class KnownWalletsWatcher implements KnownWalletView {
       wallets = parseKnownWallets(readFileSync(path, "utf8"), path);
     } catch (err) {
       this.rejections++;
+      this.lastError = (err as Error).message;
       metrics?.knownWalletsReloads.inc({ result: "rejected" });
       logger.warn({ path, error: (err as Error).message, kept: this.byAddress.size }, "known wallets file rejected; keeping the previous list");
       return "rejected";
@@ -155,9 +160,11 @@ export class KnownWalletsWatcher implements KnownWalletView {
     return "loaded";
   }
 
-  /** First load, then watch and poll. */
+  /** First load, then watch and poll. Throws KnownWalletsError when the file is there but unusable. */
   start(): void {
-    this.check(true);
+    if (this.check(true) === "rejected") {
+      throw new KnownWalletsError(`${this.lastError}; refusing to start without its list (fix the file, or remove it to start with no known wallets)`);
+    }
     const dir = dirname(this.opts.path) || ".";
     const name = basename(this.opts.path);
     try {

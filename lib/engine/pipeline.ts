@@ -57,7 +57,7 @@ export class MigrationPipeline {
     if (this.closed) return;
     this.s.received++;
     if (!this.o.checker) {
-      this.publish({ ...uncheckedSignal(m, this.o.clock.nowMs()) });
+      this.publish(uncheckedSignal(m, this.o.clock.nowMs()));
       return;
     }
     if (this.running.size < this.o.maxInFlight) this.launch(m);
@@ -160,23 +160,4 @@ export class MigrationPipeline {
     this.verified.close();
     return { abandoned: dropped, unfinished };
   }
-}
-
-/**
- * A consumer that only takes the signals (so the channel never grows) and trades nothing — for
- * tools and tests that run the pipeline without trading stages. The engine hands the channel to
- * lib/trading's `consume` instead.
- */
-export async function consumeVerifiedSignals(
-  channel: AsyncIterable<VerifiedTradeSignal<DetectedMigration>>,
-  logger: Logger,
-  onSignal?: (s: VerifiedTradeSignal<DetectedMigration>) => void,
-): Promise<number> {
-  let n = 0;
-  for await (const s of channel) {
-    n++;
-    onSignal?.(s);
-    logger.debug({ mint: s.mint }, "verified signal taken; nothing is traded by this consumer");
-  }
-  return n;
 }

@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeChain, type FakeToken } from "../checker/testing.ts";
@@ -143,6 +143,30 @@ test("a bad params file stops the boot with the key named, and releases what was
   expect(err.message).toContain("bogusKey");
   const log = readFileSync(join(dir, "logs", "ferrix.log"), "utf8");
   expect(log).toContain("ferrix failed to start");
+});
+
+test("a known_wallets.json that is there but does not parse stops the boot naming the file; nothing is left half-written", async () => {
+  writeFileSync(join(dir, "known_wallets.json"), '{"wallets": ["not-an-address"]}');
+  const err = await runEngine(config(), { mode: "migration", dummyEvent: true }, { consoleFd: null, shutdown: new ShutdownController() }).catch((e) => e);
+  expect(err.message).toContain(`${join(dir, "known_wallets.json")}: wallets[0]: 'not-an-address' is not a Solana address`);
+  expect(err.message).toContain("refusing to start");
+  expect(readFileSync(join(dir, "known_wallets.json"), "utf8")).toBe('{"wallets": ["not-an-address"]}');
+});
+
+test("a --db that cannot be opened stops the boot naming the key and the path", async () => {
+  mkdirSync(join(dir, "a-directory"));
+  const err = await runEngine(config({ db: join(dir, "a-directory") }), { mode: "migration", dummyEvent: true }, { consoleFd: null, shutdown: new ShutdownController() }).catch((e) => e);
+  expect(err.message).toContain(`config db (from --db): cannot open trades database ${join(dir, "a-directory")}: `);
+});
+
+test("a metrics address that cannot be bound stops the boot naming the key, the address and its source", async () => {
+  const taken = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+  try {
+    const err = await runEngine(config({ metricsAddr: `127.0.0.1:${taken.port}` }), { mode: "migration", dummyEvent: true }, { consoleFd: null, shutdown: new ShutdownController() }).catch((e) => e);
+    expect(err.message).toContain(`config metricsAddr (from --metrics-addr): cannot listen on 127.0.0.1:${taken.port}`);
+  } finally {
+    taken.stop(true);
+  }
 });
 
 test("each mode's intake; a mode without one in this build is refused before anything starts", () => {

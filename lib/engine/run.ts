@@ -2,9 +2,9 @@
  * The long-running modes (`migration`, `autobuysell`, `token`): boot, run, stop (spec §3.1).
  *
  * Boot order, cheapest and most likely to fail first:
- *   refuse an unusable setup (no intake for the mode, a --live key file others can read)
- *   → logger (stdout + rolling logs/ferrix.log) → bind /metrics and /health (before anything
- *   heavy, so a supervisor sees the process at once) → params and execution model → known
+ *   refuse an unusable setup (no intake for the mode, a --live key file others can read, a bad
+ *   execution knob) → logger (stdout + rolling logs/ferrix.log) → bind /metrics and /health
+ *   (before anything heavy, so a supervisor sees the process at once) → params → known
  *   wallets (watched) → trades.db (all tables) → trading stages (lib/trading: position actor,
  *   processors, paper or live executor; live: the signer loads the key file, the only component
  *   that ever holds key bytes; open positions and the circuit breaker are re-hydrated; a pending
@@ -30,12 +30,13 @@ import { createMetrics, serveMetrics, type Metrics, type MetricsServer } from ".
 import { loadParamsFile, type LoadedParams } from "../params";
 import { RISK_TIER_NAMES } from "../risk/index.ts";
 import { openTradesDb, TABLES } from "../store";
-import { EXECUTION_ENV, executionArgs, loadExecutionModel, type ExecutionArgs } from "../sim/execution.ts";
+import { interpretEnvKnobs } from "../config/env_file.ts";
+import { EXECUTION_ENV, EXECUTION_ENV_SPECS, executionArgs, resolveExecutionModel, type ExecutionArgs } from "../sim/execution.ts";
 import { compileParams } from "../strategy/index.ts";
 import { sdNotify, watchdogIntervalMs } from "../systemd/notify.ts";
 import { createTradingStages, paramsHashOf, type TradeSignal, type TradingStages } from "../trading/index.ts";
 import { pendingBreakerReset, BREAKER_RESET_APPLIED_KEY } from "./breaker_reset.ts";
-import { checkerConfigOf, describeConfig, type EngineConfig, type ResolvedConfig } from "./config.ts";
+import { checkerConfigOf, describeConfig, usingConfigured, type EngineConfig, type ResolvedConfig } from "./config.ts";
 import { JsonlAppender } from "./jsonl_sink.ts";
 import { checkKeypairFilePermissions } from "./keypair.ts";
 import { KnownWalletsWatcher } from "./known_wallets.ts";
@@ -116,7 +117,7 @@ export function chooseIntake(run: EngineRunOptions, deps: Pick<EngineDeps, "inta
     );
   }
   throw new Error(
-    `${run.mode} mode needs the Yellowstone migration watcher (lib/watcher), which is not wired into this build yet` + (run.mode === "migration" ? "; run 'ferrix migration --dummy-event' for a smoke test" : ""),
+    `${run.mode} mode needs the Yellowstone migration watcher (lib/watcher), which this intake registry lacks` + (run.mode === "migration" ? "; run 'ferrix migration --dummy-event' for a smoke test" : ""),
   );
 }
 
@@ -129,9 +130,14 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
   const trading = config.live ? "live" : "paper";
   const startedMono = clock.monoMs();
 
-  // Refusals that need no start-up at all.
+  // Refusals that need no start-up at all. The execution knobs (the SIM_* keys of backtest_logic):
+  // flag, else environment, else the env file resolveConfig already parsed, else the default.
   const intakeFactory = chooseIntake(run, deps);
   if (config.live) checkKeypairFilePermissions(config.keypair!);
+  const execution = resolveExecutionModel(
+    { ...executionFromEnv(deps.env ?? process.env), ...definedOnly(run.execution ?? {}) },
+    resolved.envFile ? interpretEnvKnobs(resolved.envEntries, EXECUTION_ENV_SPECS, resolved.envFile) : null,
+  );
 
   const log = createEngineLogger({ name: "ferrix", level: config.logLevel, logDir: config.logDir, maxBytes: config.logMaxBytes, maxFiles: config.logMaxFiles, consoleFd: deps.consoleFd === undefined ? 1 : deps.consoleFd });
   const logger: Logger = log.logger;
@@ -175,9 +181,10 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
     let intake: MigrationIntake | null = null;
     let pipeline: MigrationPipeline | null = null;
     let stages: TradingStages | null = null;
-    const server: MetricsServer = serveMetrics(metrics, {
-      hostname: config.metricsAddr.hostname,
-      port: config.metricsAddr.port,
+    const { hostname, port } = config.metricsAddr;
+    const server: MetricsServer = usingConfigured(resolved, "metricsAddr", `cannot listen on ${hostname}:${port}`, () => serveMetrics(metrics, {
+      hostname,
+      port,
       health: () => {
         const loopAgeMs = Math.round(clock.monoMs() - lastLoopMono);
         const intakeOk = intake ? intake.healthy() : false;
@@ -195,16 +202,15 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
           circuit_breaker: stages ? RISK_TIER_NAMES[stages.risk.tier] : null,
         };
       },
-    });
+    }));
     steps.push({ name: "metrics server", run: () => server.stop() });
     logger.info({ url: server.url, metrics: `${server.url}/metrics`, health: `${server.url}/health` }, "metrics listening");
 
-    // 2. Strategy parameters and the execution model (the SIM_* knobs backtest_logic uses).
+    // 2. Strategy parameters and the execution model.
     const params = loadParamsFile(config.params);
     for (const w of params.warnings) logger.warn({ params: config.params }, w);
     const paramsHash = paramsHashOf(params.vector);
     logger.info({ params: config.params, paramsHash, scores: params.meta.scores ?? null, created_at: params.meta.created_at ?? null }, "strategy parameters loaded");
-    const execution = loadExecutionModel({ ...executionFromEnv(deps.env ?? process.env), ...definedOnly(run.execution ?? {}), envFile: resolved.envFile ?? undefined });
     logger.info({ execution: execution.model, origin: execution.origin }, "execution model");
 
     // 3. Known wallets, watched.
@@ -213,7 +219,7 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
     steps.push({ name: "known wallets watcher", run: () => knownWallets.stop() });
 
     // 4. trades.db.
-    const db = openTradesDb(config.db);
+    const db = usingConfigured(resolved, "db", `cannot open trades database ${config.db}`, () => openTradesDb(config.db));
     steps.push({
       name: "trades.db",
       run: () => {
@@ -270,7 +276,7 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
       decisions: outcomes,
       rpcUrl: config.rpcUrl,
       keypairPath: config.live ? config.keypair : undefined,
-      live: { sendJournal: `${config.db}.sends.jsonl`, extendShortPools: !config.skipPoolExtend },
+      live: { sendJournal: `${config.db}.sends.jsonl` },
       quietFeedMs: deps.quietFeedMs,
     });
     stages = t;

@@ -14,8 +14,8 @@ import { InputError } from "../cli";
 import { systemClock, type Clock } from "../ingest/clock.ts";
 import type { Logger } from "../log";
 import { openTradesDb } from "../store";
-import { checkerConfigOf, type EngineConfig } from "./config.ts";
-import { KnownWalletsError, parseKnownWallets } from "./known_wallets.ts";
+import { checkerConfigOf, usingConfigured, type EngineConfig, type ResolvedConfig } from "./config.ts";
+import { parseKnownWallets } from "./known_wallets.ts";
 
 export interface TokenListEntry {
   mint: string;
@@ -72,7 +72,7 @@ const checkOk = (a: Analysis, ...names: string[]): boolean | null => {
 };
 
 export interface TestAnalysisOptions {
-  config: EngineConfig;
+  resolved: ResolvedConfig;
   tokens: TokenListEntry[];
   /** Re-check even when a fresh verdict is cached. */
   fresh: boolean;
@@ -85,19 +85,16 @@ export interface TestAnalysisOptions {
 /** Runs the checks, records every row under one run id, and returns the report. */
 export async function runTestAnalysis(o: TestAnalysisOptions): Promise<TestAnalysisReport> {
   const clock = o.clock ?? systemClock;
-  const { config, logger } = o;
+  const { logger } = o;
+  const config = o.resolved.config;
+  // As at engine start: a block list that is there but does not parse is an error, not an empty list.
   let known: KnownWalletView | undefined;
   if (existsSync(config.knownWallets)) {
-    try {
-      const list = parseKnownWallets(readFileSync(config.knownWallets, "utf8"), config.knownWallets);
-      const byAddress = new Map(list.map((w) => [w.address, w.tags]));
-      known = { tagsOf: (a) => byAddress.get(a) };
-    } catch (err) {
-      if (!(err instanceof KnownWalletsError)) throw err;
-      logger.warn({ error: err.message }, "known wallets file rejected; analysing without it");
-    }
+    const list = parseKnownWallets(readFileSync(config.knownWallets, "utf8"), config.knownWallets);
+    const byAddress = new Map(list.map((w) => [w.address, w.tags]));
+    known = { tagsOf: (a) => byAddress.get(a) };
   }
-  const db = openTradesDb(config.db);
+  const db = usingConfigured(o.resolved, "db", `cannot open trades database ${config.db}`, () => openTradesDb(config.db));
   const store = new SqliteCheckerStore(db, { flushIntervalMs: 0 });
   const runId = newRunId(clock.nowMs());
   const results: TestAnalysisResult[] = [];
