@@ -4,20 +4,17 @@
  * must give byte-for-byte the files the same tools give from files on disk.
  */
 import { beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bunPath, repoRoot } from "../lib/util/tools";
+import { ensureBuilt } from "./support/build";
 
 const bin = (name: string) => join(repoRoot, "bin", name);
 let dir: string;
 
 beforeAll(async () => {
-  const missing = ["telemetry_tool", "walk_forward_split"].filter((t) => !existsSync(bin(t)));
-  if (missing.length) {
-    const p = Bun.spawn([bunPath(), join(repoRoot, "scripts/build.ts"), ...missing], { stderr: "inherit" });
-    expect(await p.exited).toBe(0);
-  }
+  await ensureBuilt("telemetry_tool", "walk_forward_split");
   dir = mkdtempSync(join(tmpdir(), "ferrix-pipe-"));
   return () => rmSync(dir, { recursive: true, force: true });
 }, 120_000);

@@ -117,7 +117,8 @@ function parseBool(text: string, source: string): boolean {
   throw new UsageError(`${source} must be true or false, got '${text}'`);
 }
 
-function parseNumber(text: string, source: string, spec: { min?: number; max?: number; integer?: boolean }): number {
+/** A number as the flags take it (underscores allowed), checked against `spec`; errors name `source`. */
+export function parseNumber(text: string, source: string, spec: { min?: number; max?: number; integer?: boolean }): number {
   const cleaned = text.replace(/_/g, "");
   const n = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned) ? Number(cleaned) : Number.NaN;
   if (!Number.isFinite(n)) throw new UsageError(`${source} must be a number, got '${text}'`);

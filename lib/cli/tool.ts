@@ -91,7 +91,8 @@ export async function main<A extends ArgSpecs>(def: ToolDef<A>, argv = process.a
   process.exit(code);
 }
 
-async function flushStdout(): Promise<void> {
+/** Let buffered stdout (a large table or JSON report) reach a pipe before the process exits. */
+export async function flushStdout(): Promise<void> {
   await new Promise<void>((resolve) => {
     if (process.stdout.writableLength === 0) return resolve();
     process.stdout.once("drain", () => resolve());

@@ -10,6 +10,7 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pino, { type Logger } from "pino";
+import { createLogger } from "../log/index.ts";
 
 export interface RollingFileOptions {
   path: string;
@@ -101,16 +102,7 @@ export function createEngineLogger(opts: EngineLogOptions): EngineLog {
       return true;
     },
   };
-  const logger = pino(
-    {
-      name: opts.name,
-      level: opts.level,
-      base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    tee,
-  );
+  const logger = createLogger({ name: opts.name, level: opts.level, destination: tee });
   return {
     logger,
     file,

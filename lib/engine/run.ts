@@ -22,7 +22,7 @@
  * cleanly (WAL checkpoint), exit 0. Open positions stay open in trades.db for the next start.
  */
 import type { Database } from "bun:sqlite";
-import { UsageError } from "../cli";
+import { parseNumber } from "../cli";
 import { createChecker, createKitCheckerRpc, SqliteCheckerStore, type Checker, type CheckerRpc, type CheckerStore, type VerifiedTradeSignal } from "../checker";
 import { systemClock, type Clock } from "../ingest/clock.ts";
 import type { Logger } from "../log";
@@ -425,13 +425,7 @@ function executionFromEnv(env: Record<string, string | undefined>): Partial<Reco
   for (const key of Object.keys(EXECUTION_ENV) as ExecutionKnob[]) {
     const text = env[EXECUTION_ENV[key]];
     if (text === undefined || text.trim() === "") continue;
-    const spec = executionArgs[key] as { min?: number; max?: number; integer?: boolean };
-    const n = Number(text.trim().replace(/_/g, ""));
-    const name = `environment variable ${EXECUTION_ENV[key]}`;
-    if (!Number.isFinite(n)) throw new UsageError(`${name} must be a number, got '${text}'`);
-    if (spec.integer && !Number.isInteger(n)) throw new UsageError(`${name} must be an integer, got '${text}'`);
-    if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) throw new UsageError(`${name} must be between ${spec.min} and ${spec.max}, got ${text}`);
-    out[key] = n;
+    out[key] = parseNumber(text.trim(), `environment variable ${EXECUTION_ENV[key]}`, executionArgs[key] as { min?: number; max?: number; integer?: boolean });
   }
   return out;
 }

@@ -2,19 +2,20 @@
  * JSON logging for the long-running processes (pino, synchronous destination: worker transports
  * break inside `bun build --compile` binaries). CLI tools that write data to stdout log to stderr.
  */
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
 export interface LogOptions {
   name: string;
   level?: string;
-  /** File descriptor (1 stdout, 2 stderr) or a file path to append to. */
-  destination?: number | string;
+  /** File descriptor (1 stdout, 2 stderr), a file path to append to, or a stream that takes each serialised line synchronously. */
+  destination?: number | string | DestinationStream;
 }
 
 export function createLogger(opts: LogOptions): Logger {
-  const dest = pino.destination({ dest: opts.destination ?? 1, sync: true, mkdir: typeof opts.destination === "string" });
+  const d = opts.destination ?? 1;
+  const dest = typeof d === "object" ? d : pino.destination({ dest: d, sync: true, mkdir: typeof d === "string" });
   return pino(
     {
       name: opts.name,

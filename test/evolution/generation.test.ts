@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bunPath, repoRoot } from "../../lib/util/tools";
+import { ensureBuilt } from "../support/build";
 
 const TOOLS = ["telemetry_tool", "walk_forward_split", "optimize_params", "backtest_logic"];
 let base: string;
@@ -23,11 +24,7 @@ const weakChampion = () => {
 };
 
 beforeAll(async () => {
-  const missing = TOOLS.filter((t) => !existsSync(join(repoRoot, "bin", t)));
-  if (missing.length) {
-    const p = Bun.spawn([bunPath(), join(repoRoot, "scripts/build.ts"), ...missing], { stderr: "inherit" });
-    expect(await p.exited).toBe(0);
-  }
+  await ensureBuilt(...TOOLS);
   base = mkdtempSync(join(tmpdir(), "ferrix-evo-gen-"));
   telemetry = join(base, "telemetry.jsonl");
   const gen = Bun.spawn([bunPath(), join(repoRoot, "scripts/gen_telemetry.ts"), "--days", "3", "--seed", "5", "--out", telemetry], { stderr: "inherit" });

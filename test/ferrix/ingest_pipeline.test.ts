@@ -10,17 +10,13 @@ import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startDevchain, type FlowRecord, type MigrationRecord } from "../../lib/devchain/index.ts";
 import type { Lifecycle } from "../../lib/lifecycle/types.ts";
-import { FERRIX_BIN, ROOT, sandboxFlags, scratchDir, startFerrix } from "./helpers.ts";
+import { ensureBuilt, FERRIX_BIN, ROOT, sandboxFlags, scratchDir, startFerrix } from "./helpers.ts";
 
 const TELEMETRY_TOOL = join(ROOT, "bin", "telemetry_tool");
 let dir: string;
 
 beforeAll(async () => {
-  const missing = [FERRIX_BIN, TELEMETRY_TOOL].filter((p) => !existsSync(p)).map((p) => p.split("/").pop()!);
-  if (missing.length) {
-    const p = Bun.spawn([process.execPath, join(ROOT, "scripts", "build.ts"), ...missing], { cwd: ROOT, stderr: "inherit" });
-    expect(await p.exited).toBe(0);
-  }
+  await ensureBuilt("ferrix", "telemetry_tool");
   dir = scratchDir();
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
