@@ -11,13 +11,14 @@
  * the production path: Yellowstone client → migration watcher (telemetry events into the trading
  * stages) → verified signal (autobuysell, checks off) → position actor → trade signal processor →
  * live executor: pool info from the migration, quote, kit instructions, compiled and signed → the
- * sender, here a stub that records the time and sends nothing.
+ * sender, here the measurement sink: it records the hand-off time and, by design, sends nothing.
  *
  *   bun scripts/bench_live.ts [--migrations 600] [--rate 5000] [--every-ms 20]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defineTool, main } from "../lib/cli/index.ts";
 import { PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS } from "../lib/chain/constants.ts";
 import { Devchain, DevchainGrpcServer, DevchainRpcServer, type ChainUpdate } from "../lib/devchain/index.ts";
 import { YellowstoneClient, type IngestUpdate } from "../lib/ingest/index.ts";
@@ -31,10 +32,19 @@ import { createTradingStages, migrationTokenProgram, type TxSender } from "../li
 import { testKeypair, writeKeypairFile } from "../lib/trading/testing.ts";
 import { MigrationWatcher, migrationSubscription } from "../lib/watcher/index.ts";
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const tool = defineTool({
+  name: "bench_live",
+  description: "latency of the live buy path, gRPC receipt of a migration → signed buy handed to the sender, under stream load",
+  examples: ["bun scripts/bench_live.ts", "bun scripts/bench_live.ts --migrations 200 --rate 2000"],
+  args: {
+    migrations: { type: "number", description: "buys to measure (after 50 warm-up ones)", default: 600, min: 1, integer: true },
+    rate: { type: "number", description: "background swaps per second on the stream", default: 5_000, min: 0 },
+    everyMs: { type: "number", description: "ms between migrations", default: 20, min: 1 },
+    serve: { type: "boolean", description: "run as the stream child (internal)" },
+  },
+  run: (a) => (a.serve ? serve(a) : bench(a)),
+});
+type BenchArgs = { migrations: number; rate: number; everyMs: number };
 
 // ---------------------------------------------------------------- child: the loaded stream
 
@@ -74,9 +84,7 @@ class PacedStream {
   }
 }
 
-async function serve(): Promise<void> {
-  const rate = arg("rate", 5_000);
-  const everyMs = arg("every-ms", 20);
+async function serve({ rate, everyMs }: BenchArgs): Promise<void> {
   // Background: swaps recorded from a seeded market.
   const bg = new Devchain({ seed: 7, migrationsPerDay: 20_000, trackSeconds: 300, idleStopSeconds: 120, createLookaheadMs: 600_000 });
   const swaps: Extract<ChainUpdate, { kind: "transaction" }>[] = [];
@@ -127,9 +135,8 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-async function bench(): Promise<number> {
-  const want = arg("migrations", 600);
-  const child = Bun.spawn([process.execPath, import.meta.path, "--serve", "--rate", String(arg("rate", 5_000)), "--every-ms", String(arg("every-ms", 20))], { stdout: "pipe", stderr: "inherit" });
+async function bench({ migrations: want, rate: targetRate, everyMs }: BenchArgs): Promise<number> {
+  const child = Bun.spawn([process.execPath, import.meta.path, "--serve", "--rate", String(targetRate), "--every-ms", String(everyMs)], { stdout: "pipe", stderr: "inherit" });
   const reader = child.stdout.getReader();
   let buf = "";
   while (!buf.includes("\n")) {
@@ -166,7 +173,6 @@ async function bench(): Promise<number> {
     keypairPath: keyFile,
     sender,
     circuitBreaker: { consecutiveFailures: [1e9, 1e9, 1e9], errorRate: [2, 2], drawdownSol: [1e9, 1e9, 1e9], dailyLossCapSol: 1e9 },
-    live: { extendShortPools: false },
     quietFeedMs: null,
   });
   await stages.start();
@@ -207,27 +213,7 @@ async function bench(): Promise<number> {
     for await (const m of watcher.migrations) {
       const tp = tokenPrograms.get(m.pool);
       rxByMint.set(m.mint, m.receivedAtMono);
-      stages.onSignal({
-        event: {
-          ts: m.ts,
-          slot: m.slot,
-          sig: m.signature,
-          mint: m.mint,
-          pool: m.pool,
-          creator: m.coinCreator,
-          base_reserve: m.baseReserve,
-          quote_reserve: m.quoteReserve,
-          base_decimals: m.baseDecimals,
-          lp_fee_bps: m.fees.lpFeeBps,
-          protocol_fee_bps: m.fees.protocolFeeBps,
-          creator_fee_bps: m.fees.creatorFeeBps,
-          base_token_program: tp?.baseTokenProgram,
-          pool_base_token_account: tp?.poolBaseTokenAccount,
-          pool_quote_token_account: tp?.poolQuoteTokenAccount,
-          received_at_mono: m.receivedAtMono,
-        },
-        checksSkipped: true,
-      });
+      stages.onSignal({ event: { ...m, baseTokenProgram: tp?.baseTokenProgram, poolBaseTokenAccount: tp?.poolBaseTokenAccount, poolQuoteTokenAccount: tp?.poolQuoteTokenAccount }, checksSkipped: true });
     }
   })();
   const cpu0 = process.cpuUsage();
@@ -250,7 +236,7 @@ async function bench(): Promise<number> {
   const rate = received / ((lastRx - firstRx) / 1000);
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
   console.log(`Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores (shared)`);
-  console.log(`background: ${Math.round(rate)} transactions/s received on the stream (target 5000), ${info.swaps} recorded swaps replayed with fresh signatures`);
+  console.log(`background: ${Math.round(rate)} transactions/s received on the stream (target ${targetRate}), ${info.swaps} recorded swaps replayed with fresh signatures`);
   console.log(`migrations bought: ${latencies.length} (first ${warmup} discarded as warm-up), this process's CPU ${((cpu.user + cpu.system) / 1e6 / wall * 100).toFixed(0)}% of one core`);
   console.log(`gRPC receipt → signed buy handed to the sender: p50 ${us(pct(xs, 50))}, p90 ${us(pct(xs, 90))}, p99 ${us(pct(xs, 99))}, max ${us(Math.max(...xs))} (n=${xs.length}; aim p99 ≤ 1 ms)`);
   console.log(`trading stages alone (verified signal → signed buy handed to the sender, no stream): p50 ${us(pct(component, 50))}, p90 ${us(pct(component, 90))}, p99 ${us(pct(component, 99))} (n=${component.length})`);
@@ -299,5 +285,4 @@ async function componentPath(n: number, dir: string): Promise<number[]> {
   return lat.slice(100);
 }
 
-if (process.argv.includes("--serve")) await serve();
-else process.exit(await bench());
+await main(tool);

@@ -7,9 +7,10 @@
  *   bun scripts/crash_soak.ts [--rounds 100] [--seed 11] [--seconds 900] [--keep DIR]
  * The process that gets killed is lib/trading/soak_child.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defineTool, main } from "../lib/cli/index.ts";
 import { buildFold } from "../lib/dataset/index.ts";
 import { Devchain } from "../lib/devchain/index.ts";
 import { computeFoldFeatures } from "../lib/features/index.ts";
@@ -22,11 +23,6 @@ import { compileParams } from "../lib/strategy/index.ts";
 import { IssueLog, TelemetryValidator, type TelemetryEvent } from "../lib/telemetry/index.ts";
 import { dbContent, runPaperFeed, soakEpisodes, writeSoakFeed, type SoakFeed } from "../lib/trading/soak.ts";
 import { createRng } from "../lib/util/rng.ts";
-
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 
 /** The soak market: a seeded devchain's own record, as telemetry. */
 export async function soakFeed(seed = 11, seconds = 900): Promise<SoakFeed> {
@@ -59,12 +55,25 @@ export function simTrades(feed: SoakFeed): Map<string, { exitReason: string; tok
   return new Map(ws.trades.map((t) => [t.mint, { exitReason: t.exitReason, tokens: t.tokens }]));
 }
 
-async function main(): Promise<number> {
-  const rounds = arg("rounds", 100);
-  const seed = arg("seed", 11);
-  const dir = mkdtempSync(join(tmpdir(), "ferrix-soak-"));
+const tool = defineTool({
+  name: "crash_soak",
+  description: "kill -9 paper trading at random moments and check trades.db against an uninterrupted run and the simulator",
+  examples: ["bun scripts/crash_soak.ts", "bun scripts/crash_soak.ts --rounds 20 --keep out/soak"],
+  args: {
+    rounds: { type: "number", description: "kill rounds", default: 100, min: 1, integer: true },
+    seed: { type: "number", description: "seed of the market and of the kill times", default: 11, integer: true },
+    seconds: { type: "number", description: "simulated seconds of devchain market", default: 900, min: 1, integer: true },
+    keep: { type: "string", description: "keep the run's files (feed, trades.db of every episode) in a new directory under this one", valueHint: "dir" },
+  },
+  run: soak,
+});
+
+async function soak({ rounds, seed, seconds, keep }: { rounds: number; seed: number; seconds: number; keep?: string }): Promise<number> {
+  // A fresh directory either way: an earlier run's trades.db files would be re-hydrated.
+  if (keep) mkdirSync(keep, { recursive: true });
+  const dir = mkdtempSync(join(keep ?? tmpdir(), "ferrix-soak-"));
   try {
-    const feed = await soakFeed(seed, arg("seconds", 900));
+    const feed = await soakFeed(seed, seconds);
     const feedPath = join(dir, "feed.json");
     writeSoakFeed(feedPath, feed);
     const refDb = openTradesDb(join(dir, "reference.db"));
@@ -85,8 +94,9 @@ async function main(): Promise<number> {
     process.stderr.write(`trades.db after every episode ${same ? "EQUALS" : "DIFFERS FROM"} the uninterrupted run (${ref.trades.length} trades, realised ${ref.summary.realised_pnl_lamports} lamports); simulator agreement: ${simOk ? "yes" : "NO"}\n`);
     return same && simOk ? 0 : 1;
   } finally {
-    if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+    if (keep) process.stderr.write(`files kept in ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (import.meta.main) process.exit(await main());
+if (import.meta.main) await main(tool);

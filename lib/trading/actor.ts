@@ -47,14 +47,18 @@ import {
   type StrategyParams,
 } from "../strategy/index.ts";
 import type { FlowEvent, TelemetryEvent, TickEvent } from "../telemetry/types.ts";
-import { DEFAULT_BAR_OPTIONS, PoolBars, type BarOptions } from "./bars.ts";
+import { DEFAULT_BAR_OPTIONS, PoolBars, type AddResult, type BarOptions } from "./bars.ts";
 import { featureRecord, type DecisionSink } from "./decisions.ts";
+import { feesOf } from "./pool_info.ts";
 import type { TradingMetrics } from "./metrics.ts";
 import { parseEntryRecord, utcDay, type EntryRecord, type PersistSink, type TradeRow, type TradingState } from "./persistence.ts";
 import type { RiskGate } from "./risk.ts";
 import { signalEvent, type BuyIntent, type EntryMode, type Fill, type MigrationSignalEvent, type PositionCommand, type SellOrder, type TradeSignal, type TradingMode, type TradingStatus } from "./types.ts";
 
 const LAMPORTS = 1e9;
+
+/** A pool's fees as an entry record keeps them. */
+const recordedFees = (rec: EntryRecord): PoolFees => ({ lpFeeBps: rec.fees.lp, protocolFeeBps: rec.fees.protocol, creatorFeeBps: rec.fees.creator });
 
 export interface ActorOptions {
   params: StrategyParams;
@@ -156,6 +160,8 @@ export class PositionActor {
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly timers = new Set<unknown>();
   private stopped = false;
+  /** Market events by PoolBars result since the last publishMetrics. */
+  private readonly marketEvents: Record<AddResult, number> = { ok: 0, duplicate: 0, late: 0, out_of_order: 0, after_end: 0, bad_pool: 0 };
   readonly stats = { signals: 0, entries: 0, rejections: 0, exits: 0, closed: 0, buyFailures: 0, adopted: 0, resumed: 0, orphansSold: 0, ignoredEvents: 0 };
 
   constructor(private readonly o: ActorOptions) {
@@ -214,12 +220,22 @@ export class PositionActor {
     return this.S;
   }
 
-  /** Gauges for /metrics (called by the stages' 1 s timer, not per event: status() walks every pool). */
+  /**
+   * Gauges and the market-event counter for /metrics (called by the stages' 1 s timer, not per
+   * event: status() walks every pool, and a labelled prom-client increment hashes its labels).
+   */
   publishMetrics(): void {
+    const m = this.o.metrics;
+    if (!m) return;
     const s = this.status();
-    this.o.metrics?.openPositions.set(s.open_positions);
-    this.o.metrics?.observers.set(s.observers);
-    this.o.metrics?.trackedPools.set(s.tracked_pools);
+    m.openPositions.set(s.open_positions);
+    m.observers.set(s.observers);
+    m.trackedPools.set(s.tracked_pools);
+    const counts = this.marketEvents;
+    for (const result of Object.keys(counts) as AddResult[]) {
+      if (counts[result] > 0) m.marketEvents.inc({ result }, counts[result]);
+      counts[result] = 0;
+    }
   }
 
   // ---- inputs ----
@@ -253,7 +269,7 @@ export class PositionActor {
   /** The market feed: telemetry v1 migration, flow and tick events, in stream order. */
   onMarket(ev: TelemetryEvent): void {
     if (ev.type === "migration") {
-      this.ensureTrack({ ...ev, creator: ev.creator } as MigrationSignalEvent);
+      this.ensureTrack(ev);
       if (ev.ts > this.S) this.advance(ev.ts);
       return;
     }
@@ -273,7 +289,7 @@ export class PositionActor {
       track = resumed;
     }
     const res = track.bars.add(ev as FlowEvent | TickEvent);
-    this.o.metrics?.marketEvents.inc({ result: res });
+    this.marketEvents[res]++;
     if (res === "ok" || res === "late") {
       if (ev.ts > this.S) this.advance(ev.ts);
       else if (ev.ts >= this.nextDue) this.closeDue();
@@ -329,37 +345,50 @@ export class PositionActor {
     const existing = this.tracks.get(ev.mint);
     if (existing) return existing;
     if (this.done.has(ev.mint)) return null;
-    const fees = { lpFeeBps: ev.lp_fee_bps, protocolFeeBps: ev.protocol_fee_bps, creatorFeeBps: ev.creator_fee_bps };
     const bars = new PoolBars(ev.mint, ev.pool, ev.creator, ev.ts, ev.base_reserve, ev.quote_reserve, ev.base_decimals, this.barOpts);
-    const track: Track = {
-      key: ev.mint,
-      mint: ev.mint as Address,
-      pool: ev.pool as Address,
-      creator: ev.creator as Address,
-      t0: ev.ts,
+    const track = this.newTrack(ev.mint, ev.pool, ev.creator, ev.ts, feesOf(ev), ev.base_decimals, bars, 0, false);
+    track.receivedAtMono = ev.received_at_mono;
+    // As the simulator computes it (lib/sim migrationPrice over lib/lifecycle's units). An unusable
+    // price becomes 0 only when the quote reserve is not positive; lib/sim falls back to row 0's
+    // close price instead, which is not known yet here.
+    const price0 = ev.quote_reserve / LAMPORTS / (ev.base_reserve / 10 ** ev.base_decimals);
+    track.price0 = (price0 > 0 && Number.isFinite(price0)) || ev.quote_reserve > 0 ? price0 : 0;
+    this.follow(track);
+    return track;
+  }
+
+  /** A pool's track with nothing handed on yet. */
+  private newTrack(mint: string, pool: string, creator: string, t0: number, fees: PoolFees, baseDecimals: number, bars: PoolBars, rowOffset: number, signalled: boolean, engineCapacity = this.o.engineCapacity ?? 16, closeCapacity = 64): Track {
+    return {
+      key: mint,
+      mint: mint as Address,
+      pool: pool as Address,
+      creator: creator as Address,
+      t0,
       fees,
-      baseDecimals: ev.base_decimals,
-      // As the simulator computes it (lib/sim migrationPrice over lib/lifecycle's units).
-      price0: ev.quote_reserve / LAMPORTS / (ev.base_reserve / 10 ** ev.base_decimals),
+      baseDecimals,
+      price0: 0,
       bars,
-      engine: new FeatureEngine(this.o.engineCapacity ?? 16),
-      rowOffset: 0,
-      closeBase: new Float64Array(64),
-      closeQuote: new Float64Array(64),
+      engine: new FeatureEngine(engineCapacity),
+      rowOffset,
+      closeBase: new Float64Array(closeCapacity),
+      closeQuote: new Float64Array(closeCapacity),
       observer: null,
       observing: false,
-      signalled: false,
+      signalled,
       position: null,
       ended: false,
-      receivedAtMono: ev.received_at_mono,
+      receivedAtMono: undefined,
     };
-    if (!(track.price0 > 0) || !Number.isFinite(track.price0)) track.price0 = bars.lastClose().quoteReserve > 0 ? ev.quote_reserve / LAMPORTS / (ev.base_reserve / 10 ** ev.base_decimals) : 0;
-    this.tracks.set(ev.mint, track);
-    this.mintByPool.set(ev.pool, ev.mint);
+  }
+
+  /** Starts following a track's market data: its events, and its seconds' closes. */
+  private follow(t: Track): void {
+    this.tracks.set(t.key, t);
+    this.mintByPool.set(t.pool, t.key);
     if (this.mintByPool.size > 50_000) this.mintByPool.delete(this.mintByPool.keys().next().value!);
-    const due = bars.nextDue();
+    const due = t.bars.nextDue();
     if (due < this.nextDue) this.nextDue = due;
-    return track;
   }
 
   private advance(ts: number): void {
@@ -717,8 +746,14 @@ export class PositionActor {
     p.sellRetryArmed = false;
     // Paper fills meet the reserves of the decision instant (the decided second's close) even when
     // the decision came late because a confirmation did; live sells can only meet the pool now.
-    const latest = row === t.engine.row + t.rowOffset;
-    const reserves = latest || this.o.tradingMode === "paper" ? this.closeAt(t, row) : { ...t.bars.current };
+    const atClose = row === t.engine.row + t.rowOffset || this.o.tradingMode === "paper";
+    if (atClose) this.sellOrder(p, row, this.closeAt(t, row), t.bars.rowEnd(row), priorSignature);
+    else this.sellOrder(p, row, { ...t.bars.current }, Math.max(this.S, t.bars.rowEnd(row)), priorSignature);
+  }
+
+  /** Hands the position's sell (its exit reason and phase) to the sell order processor. */
+  private sellOrder(p: Position, row: number, reserves: PoolReserves, decisionTs: number, priorSignature: string | null): void {
+    const t = p.track;
     this.o.sell({
       positionId: p.id,
       mint: t.mint,
@@ -727,7 +762,7 @@ export class PositionActor {
       closeBaseAccount: p.fill!.closeable ?? false,
       t0: t.t0,
       decisionRow: row,
-      decisionTs: latest || this.o.tradingMode === "paper" ? t.bars.rowEnd(row) : Math.max(this.S, t.bars.rowEnd(row)),
+      decisionTs,
       reserves,
       fees: t.fees,
       baseDecimals: t.baseDecimals,
@@ -802,12 +837,9 @@ export class PositionActor {
 
   /** A restored open position whose pool's migration is not being replayed: resume from this event. */
   private resume(row: TradeRow, ev: TelemetryEvent): Track | null {
-    const rec = parseEntryRecord(row);
     this.pendingRestore.delete(row.mint);
-    if (!rec || row.status === "opening" || row.tokens_raw === null || row.amount_in_lamports === null) {
-      // No recorded fill: the buy's outcome is unknown here. Paper: nothing was spent. Live: the
-      // executor reconciles recorded signatures at start (see createTradingStages).
-      this.o.persist.push({ op: "trade_update", at: this.o.nowMs(), positionId: row.position_id, fields: { status: "failed", exit_reason: "unconfirmed_at_restart" } });
+    const rec = this.recordedFill(row);
+    if (!rec) {
       this.done.add(row.mint);
       return null;
     }
@@ -816,29 +848,8 @@ export class PositionActor {
     const quoteR = (ev as FlowEvent | TickEvent).quote_reserve;
     const startRow = Math.max(0, Math.floor((ev.ts - t0) / 1000));
     const bars = new PoolBars(row.mint, row.pool, row.creator ?? "", t0, baseR, quoteR, rec.base_decimals, this.barOpts, { row: startRow, ts: ev.ts });
-    const fees = { lpFeeBps: rec.fees.lp, protocolFeeBps: rec.fees.protocol, creatorFeeBps: rec.fees.creator };
-    const track: Track = {
-      key: row.mint,
-      mint: row.mint as Address,
-      pool: row.pool as Address,
-      creator: (row.creator ?? "") as Address,
-      t0,
-      fees,
-      baseDecimals: rec.base_decimals,
-      price0: 0,
-      bars,
-      engine: new FeatureEngine(this.o.engineCapacity ?? 16),
-      rowOffset: startRow,
-      closeBase: new Float64Array(64),
-      closeQuote: new Float64Array(64),
-      observer: null,
-      observing: false,
-      signalled: true,
-      position: null,
-      ended: false,
-    };
-    this.tracks.set(row.mint, track);
-    this.mintByPool.set(row.pool, row.mint);
+    const track = this.newTrack(row.mint, row.pool, row.creator ?? "", t0, recordedFees(rec), rec.base_decimals, bars, startRow, true);
+    this.follow(track);
     this.stats.resumed++;
     this.o.logger?.info({ positionId: row.position_id, mint: row.mint, second: startRow }, "re-hydrated position resumed from live market data");
     const p = this.restoredPosition(track, row, rec, startRow);
@@ -848,9 +859,19 @@ export class PositionActor {
       const r = row.exit_reason ? EXIT_REASON_NAMES.indexOf(row.exit_reason as (typeof EXIT_REASON_NAMES)[number]) : -1;
       p.forcedExit = (r > 0 ? r : ExitReason.EndOfData) as ExitReason;
     }
-    const due = bars.nextDue();
-    if (due < this.nextDue) this.nextDue = due;
     return track;
+  }
+
+  /**
+   * The entry record of a restored row whose buy has a recorded fill; otherwise the row is failed
+   * (the buy's outcome is unknown here — paper: nothing was spent; live: the executor reconciled
+   * recorded signatures at start, see createTradingStages) and null returned.
+   */
+  private recordedFill(row: TradeRow): EntryRecord | null {
+    const rec = parseEntryRecord(row);
+    if (rec && row.status !== "opening" && row.tokens_raw !== null && row.amount_in_lamports !== null) return rec;
+    this.o.persist.push({ op: "trade_update", at: this.o.nowMs(), positionId: row.position_id, fields: { status: "failed", exit_reason: "unconfirmed_at_restart" } });
+    return null;
   }
 
   private restoredPosition(t: Track, row: TradeRow, rec: EntryRecord, fillRow: number): Position {
@@ -887,33 +908,13 @@ export class PositionActor {
   private sellOrphans(): void {
     for (const row of [...this.pendingRestore.values()]) {
       this.pendingRestore.delete(row.mint);
-      const rec = parseEntryRecord(row);
-      if (!rec || row.status === "opening" || row.tokens_raw === null || row.amount_in_lamports === null) {
-        this.o.persist.push({ op: "trade_update", at: this.o.nowMs(), positionId: row.position_id, fields: { status: "failed", exit_reason: "unconfirmed_at_restart" } });
-        continue;
-      }
+      const rec = this.recordedFill(row);
+      if (!rec) continue;
       this.stats.orphansSold++;
       const bars = new PoolBars(row.mint, row.pool, row.creator ?? "", rec.migration_ts, rec.reserves.base, rec.reserves.quote, rec.base_decimals, this.barOpts, { row: 0, ts: rec.migration_ts });
-      const track: Track = {
-        key: row.mint,
-        mint: row.mint as Address,
-        pool: row.pool as Address,
-        creator: (row.creator ?? "") as Address,
-        t0: rec.migration_ts,
-        fees: { lpFeeBps: rec.fees.lp, protocolFeeBps: rec.fees.protocol, creatorFeeBps: rec.fees.creator },
-        baseDecimals: rec.base_decimals,
-        price0: 0,
-        bars,
-        engine: new FeatureEngine(16),
-        rowOffset: 0,
-        closeBase: new Float64Array(1),
-        closeQuote: new Float64Array(1),
-        observer: null,
-        observing: false,
-        signalled: true,
-        position: null,
-        ended: true,
-      };
+      // Never fed: no market data is coming for it.
+      const track = this.newTrack(row.mint, row.pool, row.creator ?? "", rec.migration_ts, recordedFees(rec), rec.base_decimals, bars, 0, true, 16, 1);
+      track.ended = true;
       this.tracks.set(row.mint, track);
       const p = this.restoredPosition(track, row, rec, 0);
       p.state = "open";
@@ -923,23 +924,7 @@ export class PositionActor {
       this.o.logger?.warn({ positionId: row.position_id, mint: row.mint }, "re-hydrated position saw no market data; selling it");
       this.o.persist.push({ op: "trade_update", at: this.o.nowMs(), positionId: p.id, fields: { status: "closing", exit_reason: "end_of_data", phase_at_exit: "unknown" } });
       p.state = "exiting";
-      this.o.sell({
-        positionId: p.id,
-        mint: track.mint,
-        pool: track.pool,
-        tokens: p.fill!.tokens,
-        closeBaseAccount: p.fill!.closeable ?? false,
-        t0: track.t0,
-        decisionRow: p.exitRow,
-        decisionTs: Math.max(this.S, this.o.nowMs()),
-        reserves: p.decisionReserves,
-        fees: track.fees,
-        baseDecimals: track.baseDecimals,
-        reason: "end_of_data",
-        phase: "unknown",
-        slippageBps: this.o.slippageBps,
-        priorSignature: row.status === "closing" ? row.exit_sig : null,
-      });
+      this.sellOrder(p, p.exitRow, p.decisionReserves, Math.max(this.S, this.o.nowMs()), row.status === "closing" ? row.exit_sig : null);
     }
   }
 }

@@ -1,65 +1,18 @@
 /**
  * Decision records (IronCrab's forensic flat files; DESIGN §4 "why entered, why rejected, why
- * exited"): one JSON object per line, appended, never rewritten. The hot path only pushes a
- * string into a buffer; the buffer is appended to the file every `flushIntervalMs`, when it grows
- * past `maxBufferedLines`, and on `flush()` / `close()`. A failed append keeps the lines for the
- * next attempt. The engine may pass its own sink (lib/engine's JsonlAppender has the same
- * `write`), so check and trading decisions share one file.
+ * exited"): one JSON object per line, appended, never rewritten, by lib/engine's JsonlAppender
+ * (the engine passes its own, so check and trading decisions share one file; given a path, the
+ * trading stages open one themselves).
  *
  * Every trading record has `ts` (wall ms), `type` (entry, reject, exit, fill, sell_failed,
  * circuit_breaker, …) and, where one applies, the position, the second, the reason and the
  * feature values behind it. Records never hold key material: the signer is not reachable from
  * here.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 
+/** Where decision records go (lib/engine's JsonlAppender, or MemoryDecisions in tests). */
 export interface DecisionSink {
   write(record: object): void;
-}
-
-export class DecisionLog implements DecisionSink {
-  private buffer: string[] = [];
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private failing = false;
-  lines = 0;
-
-  constructor(
-    readonly path: string,
-    private readonly opts: { flushIntervalMs?: number; maxBufferedLines?: number; onError?: (err: Error) => void } = {},
-  ) {
-    const every = opts.flushIntervalMs ?? 250;
-    if (every > 0) {
-      this.timer = setInterval(() => this.flush(), every);
-      (this.timer as { unref?: () => void }).unref?.();
-    }
-  }
-
-  write(record: object): void {
-    this.buffer.push(JSON.stringify(record, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
-    this.lines++;
-    if (this.buffer.length >= (this.opts.maxBufferedLines ?? 1000)) this.flush();
-  }
-
-  flush(): void {
-    if (this.buffer.length === 0) return;
-    const text = this.buffer.join("");
-    try {
-      mkdirSync(dirname(this.path) || ".", { recursive: true });
-      appendFileSync(this.path, text);
-      this.buffer = [];
-      this.failing = false;
-    } catch (err) {
-      if (!this.failing) this.opts.onError?.(err as Error);
-      this.failing = true;
-    }
-  }
-
-  close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.flush();
-  }
 }
 
 /** Keeps records in memory (tests). */

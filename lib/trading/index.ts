@@ -18,7 +18,7 @@
  * });
  * await trading.start();                                       // re-hydrates open positions
  * ctx.telemetry.write(line) → also trading.onTelemetryLine(line)   // the market feed
- * const trader = trading.consume(pipeline.verified);           // instead of consumeVerifiedSignals
+ * const trader = trading.consume(pipeline.verified);           // the verified-signal channel of lib/engine
  * status counts: { ...trading.status(), active_telemetry: intake.activeTelemetry() }
  * operator reset: trading.resetCircuitBreaker("ops")
  * shutdown (after the pipeline drained): await trader; await trading.stop();
@@ -34,12 +34,13 @@ import type { StrategyParams } from "../strategy/index.ts";
 import type { TelemetryEvent } from "../telemetry/types.ts";
 import { PositionActor } from "./actor.ts";
 import type { BarOptions } from "./bars.ts";
-import { DecisionLog, type DecisionSink } from "./decisions.ts";
+import { JsonlAppender } from "../engine/jsonl_sink.ts";
+import type { DecisionSink } from "./decisions.ts";
 import { PaperExecutor, type Executor } from "./executor.ts";
 import { LiveExecutor, SendJournal, type LiveOptions, type TxSender } from "./live.ts";
 import { createTradingMetrics, type TradingMetrics } from "./metrics.ts";
 import { loadTradingState, parseEntryRecord, PersistenceQueue, utcDay, type TradingState } from "./persistence.ts";
-import { PoolInfoCache } from "./pool_info.ts";
+import { feesOf, PoolInfoCache } from "./pool_info.ts";
 import { DEFAULT_SELL_POLICY, SellOrderProcessor, TradeSignalProcessor, type SellPolicy } from "./processors.ts";
 import { RiskGate } from "./risk.ts";
 import { createKitTradingRpc, type TradingRpc } from "./rpc.ts";
@@ -49,7 +50,7 @@ import { signalEvent, type EntryMode, type MigrationSignalEvent, type TradeSigna
 export * from "./types.ts";
 export { PositionActor, type ActorOptions } from "./actor.ts";
 export { PoolBars, DEFAULT_BAR_OPTIONS, type BarOptions } from "./bars.ts";
-export { DecisionLog, MemoryDecisions, featureRecord, type DecisionSink } from "./decisions.ts";
+export { MemoryDecisions, featureRecord, type DecisionSink } from "./decisions.ts";
 export { PaperExecutor, type Executor, type SellAttempt, type PaperFees } from "./executor.ts";
 export { LiveExecutor, RpcSender, BlockhashCache, SendJournal, classifyError, confirmSignature, DEFAULT_LIVE_OPTIONS, PROGRAM_ERRORS, type LiveOptions, type TxSender, type SubmitOutcome } from "./live.ts";
 export { createTradingMetrics, type TradingMetrics } from "./metrics.ts";
@@ -93,7 +94,7 @@ export interface TradingStagesOptions {
   keypairPath?: string;
   signer?: TradingSigner;
   live?: Partial<LiveOptions>;
-  /** Live: replaces the simulate/send/confirm step (the benchmark's sender stub). */
+  /** Live: replaces the simulate/send/confirm step (the benchmark's sender records the hand-off time and, by design, sends nothing). */
   sender?: TxSender;
   /** Restored positions with no market data by then are sold (ms; default 120 000). */
   restoreGraceMs?: number;
@@ -140,7 +141,7 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
   const metrics = o.metrics ? createTradingMetrics(o.metrics) : null;
   const paramsHash = o.paramsHash ?? "unknown";
   const logger = o.logger;
-  const ownDecisions = typeof o.decisions === "string" ? new DecisionLog(o.decisions, { onError: (err) => logger?.error({ error: err.message }, "decision record write failed; will retry") }) : null;
+  const ownDecisions = typeof o.decisions === "string" ? new JsonlAppender(o.decisions, { onError: (err) => logger?.error({ error: err.message }, "decision record write failed; will retry") }) : null;
   const decisions: DecisionSink = ownDecisions ?? (o.decisions as DecisionSink | undefined) ?? { write() {} };
   const persistence = new PersistenceQueue(o.db, { logger, metrics: metrics ?? undefined });
 
@@ -242,7 +243,7 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
   // the background so the buy does not wait for it.
   const prewarm = (ev: MigrationSignalEvent) => {
     if (!pools || pools.fromMigration(ev)) return;
-    void pools.load(ev.pool, { fees: { lpFeeBps: ev.lp_fee_bps, protocolFeeBps: ev.protocol_fee_bps, creatorFeeBps: ev.creator_fee_bps }, baseDecimals: ev.base_decimals });
+    void pools.load(ev.pool, { fees: feesOf(ev), baseDecimals: ev.base_decimals });
   };
   const onSignal = (s: TradeSignal) => {
     const event = signalEvent(s.event);
@@ -250,7 +251,7 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
     actor.onSignal({ event, checksSkipped: s.checksSkipped });
   };
   const onMarket = (e: TelemetryEvent) => {
-    if (e.type === "migration") prewarm(e as never);
+    if (e.type === "migration") prewarm(e);
     lastFeedMono = monoMs();
     if (e.ts > lastFeedChain) lastFeedChain = e.ts;
     actor.onMarket(e);

@@ -53,8 +53,6 @@ export interface LiveOptions {
   tip: Tip | null;
   confirmTimeoutMs: number;
   confirmPollMs: number;
-  /** extend_account before swaps on pools shorter than 300 bytes (the SDK does). */
-  extendShortPools: boolean;
   buyInstruction: "buy_exact_quote_in" | "buy";
   blockhashRefreshMs: number;
   /** Append-only file of signatures about to be sent (crash recovery); null: none. */
@@ -67,7 +65,6 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   tip: null,
   confirmTimeoutMs: 45_000,
   confirmPollMs: 50,
-  extendShortPools: true,
   buyInstruction: "buy_exact_quote_in",
   blockhashRefreshMs: 2_000,
   sendJournal: null,
@@ -274,7 +271,7 @@ export class LiveExecutor implements Executor {
       this.options.buyInstruction === "buy"
         ? { kind: "exact_base_out" as const, baseOut: quote.baseOut, maxQuoteIn: Math.min(maxQuoteWithSlippage(quote.totalQuoteIn, intent.slippageBps), Number.MAX_SAFE_INTEGER) }
         : { kind: "exact_quote_in" as const, spendLamports, minBaseOut: Math.floor((quote.baseOut * (10_000 - intent.slippageBps)) / 10_000) };
-    const ixs = buildBuyInstructions({ user: this.address, pool: info, recipients: this.recipients(intent.positionId, info), order, budget: this.budget(this.options.computeUnits.buy), extendShortPools: this.options.extendShortPools, tip: this.options.tip });
+    const ixs = buildBuyInstructions({ user: this.address, pool: info, recipients: this.recipients(intent.positionId, info), order, budget: this.budget(this.options.computeUnits.buy), tip: this.options.tip });
     const blockhash = this.blockhash.peek() ?? (await this.blockhash.get());
     const tx = signTransaction(this.d.signer, ixs, blockhash);
     hooks.onSigned?.(tx.signature);
@@ -292,7 +289,7 @@ export class LiveExecutor implements Executor {
     const reserves = a.attempt === 1 ? (this.d.streamReserves(order.pool) ?? a.reserves) : a.reserves;
     const quote = quoteSell(reserves, order.tokens, info.fees);
     const minOut = a.unbounded || !quote ? 0 : minQuoteWithSlippage(quote.netQuoteOut, a.slippageBps);
-    const ixs = buildSellInstructions({ user: this.address, pool: info, recipients: this.recipients(order.positionId, info), baseAmountIn: order.tokens, minQuoteOut: minOut, budget: this.budget(this.options.computeUnits.sell), closeBaseAccount: order.closeBaseAccount, extendShortPools: this.options.extendShortPools, tip: this.options.tip });
+    const ixs = buildSellInstructions({ user: this.address, pool: info, recipients: this.recipients(order.positionId, info), baseAmountIn: order.tokens, minQuoteOut: minOut, budget: this.budget(this.options.computeUnits.sell), closeBaseAccount: order.closeBaseAccount, tip: this.options.tip });
     const blockhash = this.blockhash.peek() ?? (await this.blockhash.get());
     const tx = signTransaction(this.d.signer, ixs, blockhash);
     hooks.onSigned?.(tx.signature);

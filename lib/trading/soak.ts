@@ -17,7 +17,7 @@ import { openTradesDb } from "../store/index.ts";
 import { compileParams } from "../strategy/index.ts";
 import type { TelemetryEvent } from "../telemetry/types.ts";
 import type { Rng } from "../util/rng.ts";
-import { DecisionLog } from "./decisions.ts";
+import { JsonlAppender } from "../engine/jsonl_sink.ts";
 import { createTradingStages, paramsHashOf, type TradeRow } from "./index.ts";
 
 export interface SoakFeed {
@@ -32,7 +32,7 @@ export function writeSoakFeed(path: string, feed: SoakFeed): void {
 /** Drives paper trading over the feed into `db`; resolves when every position is closed. */
 export async function runPaperFeed(feed: SoakFeed, db: Database, opts: { decisionsPath?: string; yieldEvery?: number; onProgress?: (i: number) => void } = {}): Promise<void> {
   const vec = vectorFromParams(feed.params, defaultVector());
-  const decisions = opts.decisionsPath ? new DecisionLog(opts.decisionsPath, { flushIntervalMs: 50 }) : { write() {}, close() {} };
+  const decisions = opts.decisionsPath ? new JsonlAppender(opts.decisionsPath, { flushIntervalMs: 50 }) : { write() {}, close() {} };
   const stages = await createTradingStages({
     mode: "paper",
     entryMode: "observer",

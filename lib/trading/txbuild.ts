@@ -11,7 +11,7 @@
  *         · CloseAccount on the WSOL ATA (unwrap the proceeds) · [CloseAccount on the emptied base
  *         ATA, returning its rent] · [tip]
  *
- * Account resolution is synchronous (./pda.ts) and mirrors lib/chain's `resolveSwapAccounts`
+ * Account resolution is synchronous (lib/chain/pda_sync.ts) and mirrors lib/chain's `resolveSwapAccounts`
  * name for name (txbuild.test.ts checks the instructions equal lib/chain's for buy,
  * buy_exact_quote_in and sell, cashback and creator-less pools included).
  */
@@ -34,7 +34,7 @@ import {
   SYSTEM_PROGRAM_ADDRESS,
   TOKEN_PROGRAM_ADDRESS,
 } from "../chain/constants.ts";
-import { buildExtendAccountInstruction, POOL_ACCOUNT_EXTENDED_SIZE, pumpSwapCodecs, PUMPSWAP_IDL, type SwapInstructionName } from "../chain/pumpswap.ts";
+import { buildExtendAccountInstruction, poolNeedsExtension, pumpSwapCodecs, PUMPSWAP_IDL, type SwapInstructionName } from "../chain/pumpswap.ts";
 import { compileMessage, wireTransaction, type MessageVersion } from "./message.ts";
 import { ataSync, coinCreatorVaultAuthoritySync, poolV2Sync, userVolumeAccumulatorSync } from "../chain/pda_sync.ts";
 import type { TradingSigner } from "./signer.ts";
@@ -146,8 +146,6 @@ export interface BuildBuyInput {
   recipients: FeeRecipients;
   order: BuyOrder;
   budget: ComputeBudget;
-  /** Prepend extend_account for pools shorter than 300 bytes (the SDK does; default true). */
-  extendShortPools?: boolean;
   tip?: Tip | null;
 }
 
@@ -160,7 +158,6 @@ export interface BuildSellInput {
   budget: ComputeBudget;
   /** The sell empties the base ATA: close it and take its rent back. */
   closeBaseAccount: boolean;
-  extendShortPools?: boolean;
   tip?: Tip | null;
 }
 
@@ -168,9 +165,10 @@ function budgetIxs(b: ComputeBudget): Instruction[] {
   return [getSetComputeUnitLimitInstruction({ units: b.units }), getSetComputeUnitPriceInstruction({ microLamports: BigInt(Math.max(0, Math.floor(b.microLamportsPerUnit))) })];
 }
 
-function extendIx(input: { pool: PoolInfo; user: Address; extendShortPools?: boolean }): Instruction[] {
+/** extend_account first when the pool account is known to be short (as the official SDK does). */
+function extendIx(input: { pool: PoolInfo; user: Address }): Instruction[] {
   const len = input.pool.poolDataLength;
-  if (input.extendShortPools === false || len === undefined || len >= POOL_ACCOUNT_EXTENDED_SIZE) return [];
+  if (len === undefined || !poolNeedsExtension(len)) return [];
   return [buildExtendAccountInstruction({ account: input.pool.pool, user: input.user })];
 }
 

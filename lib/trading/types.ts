@@ -14,26 +14,17 @@
  */
 import type { Address } from "@solana/kit";
 import type { PoolFees, PoolReserves } from "../amm/index.ts";
+import type { MigrationEvent } from "../telemetry/types.ts";
 
 export type TradingMode = "paper" | "live";
 /** `observer`: the entry observer gates entries (migration mode); `immediate`: enter on every verified signal (autobuysell). */
 export type EntryMode = "observer" | "immediate";
 
-/** A migration as the trading stage needs it (telemetry v1 `migration` fields, plus what the intake may know). */
-export interface MigrationSignalEvent {
-  ts: number;
-  slot: number;
-  sig: string;
-  mint: string;
-  pool: string;
-  /** Pool.coin_creator. */
-  creator: string;
-  base_reserve: number;
-  quote_reserve: number;
-  base_decimals: number;
-  lp_fee_bps: number;
-  protocol_fee_bps: number;
-  creator_fee_bps: number;
+/**
+ * A migration as the trading stage needs it: telemetry v1's `migration` fields (lib/telemetry,
+ * `creator` being Pool.coin_creator), plus what the intake may know.
+ */
+export interface MigrationSignalEvent extends Omit<MigrationEvent, "type" | "v" | "token_created_ts"> {
   synthetic?: boolean;
   /** Owner program of the base mint, when the intake read it from the migration transaction. */
   base_token_program?: string;

@@ -4,19 +4,20 @@
  * agree with the devchain's own record; the sell processor's slippage retry and creator-vault
  * refresh retry are each driven through a real failure.
  *
- * Two controls the devchain lacks are added here around its in-process API (see the report):
- * a front-running dump before our first sell lands (a real signed sell by another wallet), and
- * Anchor's seeds check of `coin_creator_vault_authority` against Pool.coin_creator (ConstraintSeeds,
- * 2006), which the devchain's PumpSwap does not make, after the test changes a pool's coin creator.
+ * The slippage failure is staged around the devchain's in-process API: a front-running dump (a real
+ * signed sell by another wallet) lands just before our first sell. The creator-vault failure is the
+ * devchain's own: `setCoinCreator` changes the pool's coin creator as admin_set_coin_creator does,
+ * and its PumpSwap checks `coin_creator_vault_authority` against Pool.coin_creator (Anchor's
+ * ConstraintSeeds, 2006), so our sell, still derived from the old creator, fails simulation.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Address } from "@solana/kit";
 import { decodeBase58 } from "../../lib/chain/base58.ts";
-import { DEVCHAIN_GLOBAL_CONFIG, RpcError, type Devchain, type FlowRecord, type SubmitResult } from "../../lib/devchain/index.ts";
+import { DEVCHAIN_GLOBAL_CONFIG, type Devchain, type FlowRecord } from "../../lib/devchain/index.ts";
 import { decodeWireTransaction } from "../../lib/devchain/wire.ts";
-import { encodePool, parseSwapInstruction, TOKEN_2022_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../../lib/chain/index.ts";
+import { parseSwapInstruction, TOKEN_2022_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../../lib/chain/index.ts";
 import { ataSync, coinCreatorVaultAuthoritySync } from "../../lib/chain/pda_sync.ts";
 import { buildSellInstructions, signTransaction, TradingSigner, type TradeRow } from "../../lib/trading/index.ts";
 import { testKeypair } from "../../lib/trading/testing.ts";
@@ -42,7 +43,7 @@ describe("live trading on the devchain", () => {
     ["buy_exact_quote_in", "safe"],
     ["buy", "safe_token2022"],
   ] as const)("%s on a %s pool: buy and sell land, balances and trades.db match the chain's record", async (buyInstruction, profile) => {
-    rig = await startLiveRig({ stages: { live: { extendShortPools: false, confirmPollMs: 5, confirmTimeoutMs: 5_000, blockhashRefreshMs: 500, buyInstruction } } });
+    rig = await startLiveRig({ stages: { live: { confirmPollMs: 5, confirmTimeoutMs: 5_000, blockhashRefreshMs: 500, buyInstruction } } });
     const r = rig;
     const before = lamports(r.dev.chain, r.wallet);
     const launched = await r.dev.chain.launchToken({ profile });
@@ -135,38 +136,19 @@ describe("live trading on the devchain", () => {
     const chain = r.dev.chain;
     const launched = await chain.launchToken();
     await until(() => (r.stages.persistence.flush(), rows(r).some((t) => t.status === "open")), 15_000, "the buy to land");
-    // The pool's coin creator is changed on chain (as set_coin_creator / admin_set_coin_creator do).
+    // The pool's coin creator is changed on chain; the executor's cached pool info still has the old one.
     const newCreator = testKeypair("new coin creator").address;
-    const pool = chain.state.pools.get(launched.pool)!;
-    pool.account.coinCreator = newCreator;
-    pool.coinCreator = newCreator;
-    chain.state.raw.get(launched.pool)!.data = encodePool(pool.account);
-    // Anchor's seeds constraint on coin_creator_vault_authority, which the devchain does not check.
-    const original = chain.submitTransaction.bind(chain);
-    let seedFailures = 0;
-    chain.submitTransaction = async (wire, opts): Promise<SubmitResult> => {
-      const tx = decodeWireTransaction(wire);
-      const idx = tx.instructions.findIndex((ix) => parseSwapInstruction(ix as never) !== null);
-      if (idx >= 0) {
-        const p = parseSwapInstruction(tx.instructions[idx] as never)!;
-        const live = chain.state.pools.get(p.accounts.pool);
-        if (live && p.accounts.coin_creator_vault_authority !== coinCreatorVaultAuthoritySync(live.coinCreator)) {
-          seedFailures++;
-          const logs = [`Program log: AnchorError caused by account: coin_creator_vault_authority. Error Code: ConstraintSeeds. Error Number: 2006. Error Message: A seeds constraint was violated.`];
-          const err = { InstructionError: [idx, { Custom: 2006 }] };
-          if (opts.commit) throw new RpcError(-32002, "Transaction simulation failed: Error processing Instruction: custom program error: 0x7d6", { err, logs });
-          return { signature: tx.signature, err, logs, unitsConsumed: 0, slot: chain.slot };
-        }
-      }
-      return original(wire, opts);
-    };
+    const changed = await chain.setCoinCreator(launched.pool, newCreator);
+    expect(changed.previous).not.toBe(newCreator);
     const t = await closedTrade(r);
     expect(t.status).toBe("closed");
-    expect(seedFailures).toBe(1);
     const hist = r.stages.sellProcessor.history.get(t.position_id)!;
     expect(hist.map((h) => h.result)).toEqual(["creator_vault", "ok"]);
     expect(hist[0].code).toBe(2006);
     expect(r.stages.sellProcessor.stats.creatorRefreshes).toBe(1);
+    // The first attempt failed the devchain's simulation (never sent): one sell was journalled, the one that landed.
+    const journal = readFileSync(join(r.dir, "sends.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { side: string; signature: string });
+    expect(journal.filter((j) => j.side === "sell").map((j) => j.signature)).toEqual([t.exit_sig!]);
     // The landed sell paid the new creator's vault.
     const landed = chain.committedTransaction(t.exit_sig!)!;
     const keys = landed.info.transaction!.message!.account_keys.map((k) => k.toString("hex"));

@@ -67,7 +67,7 @@ export async function startLiveRig(
     logger: o.logger,
     rpcUrl: dev.rpcUrl,
     signer,
-    live: { extendShortPools: false, confirmPollMs: 5, confirmTimeoutMs: 5_000, blockhashRefreshMs: 500, sendJournal: join(dir, "sends.jsonl") },
+    live: { confirmPollMs: 5, confirmTimeoutMs: 5_000, blockhashRefreshMs: 500, sendJournal: join(dir, "sends.jsonl") },
     quietFeedMs: null,
     ...o.stages,
   });

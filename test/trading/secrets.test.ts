@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { encodeBase58 } from "../../lib/chain/base58.ts";
 import { createLogger } from "../../lib/log/index.ts";
-import { DecisionLog, SignerError, TradingSigner, type TradeRow } from "../../lib/trading/index.ts";
+import { JsonlAppender } from "../../lib/engine/jsonl_sink.ts";
+import { SignerError, TradingSigner, type TradeRow } from "../../lib/trading/index.ts";
 import { testKeypair, writeKeypairFile } from "../../lib/trading/testing.ts";
 import { startLiveRig, until } from "./live_rig.ts";
 
@@ -68,7 +69,7 @@ test("the secret key never appears in logs, decision records, telemetry, errors 
   errors.push(String(signer), inspect(signer, { depth: 10, showHidden: true }), Bun.inspect(signer), JSON.stringify({ signer }), JSON.stringify(Object.getOwnPropertyNames(signer).map((k) => (signer as never)[k])));
 
   // A live round trip through the stages, which load the key from the file themselves.
-  const decisions = new DecisionLog(decisionsFile, { flushIntervalMs: 10 });
+  const decisions = new JsonlAppender(decisionsFile, { flushIntervalMs: 10 });
   const rig = await startLiveRig({ walletLabel: "secrets", logger, stages: { signer: undefined, keypairPath: keyFile, decisions } });
   try {
     expect(rig.wallet).toBe(kp.address);
