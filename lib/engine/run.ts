@@ -359,10 +359,11 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
       clock,
       // The watcher counts its own lines; the file is closed by the engine after intake stops.
       telemetry: {
-        write: (line) => {
-          telemetry.writeLine(line);
+        write: (line) => telemetry.writeLine(line),
+        // The market feed gets the watcher's objects: no re-parse of the line just formatted.
+        event: (e) => {
           try {
-            t.onTelemetryLine(line);
+            t.onMarket(e);
           } catch (err) {
             if (feedErrors++ % 1000 === 0) logger.error({ error: (err as Error).message, stack: (err as Error).stack, errors: feedErrors }, "position actor failed on a market event");
           }

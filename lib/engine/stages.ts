@@ -4,6 +4,7 @@
  * smoke tests; tests inject their own. The runner only knows this interface, so the watcher
  * plugs in without the runner changing.
  */
+import type { TelemetryEvent } from "../telemetry/types.ts";
 import { getBase58Decoder, type Address } from "@solana/kit";
 import type { Clock } from "../ingest/clock.ts";
 import type { Logger } from "../log";
@@ -30,6 +31,8 @@ export function fromWatcher(e: WatcherMigration): DetectedMigration {
 export interface TelemetrySink {
   /** One complete JSONL line, newline included. */
   write(line: string): void;
+  /** The same record as an object (the watcher's in-process feed to the position actor). */
+  event?(event: TelemetryEvent): void;
   /** A no-op for stages: the engine closes the file after intake has stopped. */
   close(): Promise<void>;
 }

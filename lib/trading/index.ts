@@ -17,7 +17,7 @@
  *   live: { sendJournal: `${config.db}.sends.jsonl` },
  * });
  * await trading.start();                                       // re-hydrates open positions
- * ctx.telemetry.write(line) → also trading.onTelemetryLine(line)   // the market feed
+ * ctx.telemetry.event(e) → trading.onMarket(e)   // the market feed (onTelemetryLine takes the JSONL form)
  * const trader = trading.consume(pipeline.verified);           // the verified-signal channel of lib/engine
  * status counts: { ...trading.status(), active_telemetry: intake.activeTelemetry() }
  * operator reset: trading.resetCircuitBreaker("ops")

@@ -4,9 +4,15 @@
  * A periodic flush bounds how stale the file can be; `close` flushes and ends it.
  */
 import { closeSync, openSync } from "node:fs";
+import type { TelemetryEvent } from "../telemetry/types.ts";
 
 export interface LineSink {
   write(line: string): void;
+  /**
+   * Optional: the same record as an object, for an in-process consumer (the position actor), so
+   * it need not parse the line it was just formatted into. Only built when the sink has it.
+   */
+  event?(event: TelemetryEvent): void;
   close(): Promise<void>;
 }
 

@@ -29,6 +29,7 @@ import type { Metrics } from "../metrics/index.ts";
 import { extractEventsOnce } from "./extract.ts";
 import { feesFromConfig, PoolStateCache, type AccountsReader } from "./pool_state.ts";
 import type { LineSink } from "./telemetry_writer.ts";
+import type { MigrationEvent as TelemetryMigration } from "../telemetry/types.ts";
 
 /** What the checker and trading stages receive for each migration. */
 export interface MigrationEvent {
@@ -203,6 +204,12 @@ export class MigrationWatcher {
       `"base_reserve":${ev.poolBaseAmount},"quote_reserve":${ev.poolQuoteAmount},"base_decimals":${ev.baseMintDecimals},"lp_fee_bps":${fees.lpFeeBps},"protocol_fee_bps":${fees.protocolFeeBps},"creator_fee_bps":${fees.creatorFeeBps}` +
       (created !== null ? `,"token_created_ts":${created}}\n` : "}\n");
     this.emitLine("migration", line, tx.receivedAtMono);
+    this.opts.telemetry.event?.({
+      type: "migration", v: 1, ts, slot: tx.slot, sig: tx.signature, mint: ev.baseMint, pool: ev.pool, creator: ev.coinCreator,
+      base_reserve: ev.poolBaseAmount, quote_reserve: ev.poolQuoteAmount, base_decimals: ev.baseMintDecimals,
+      lp_fee_bps: fees.lpFeeBps, protocol_fee_bps: fees.protocolFeeBps, creator_fee_bps: fees.creatorFeeBps,
+      ...(created !== null ? { token_created_ts: created } : {}),
+    } as TelemetryMigration);
     const t: Tracked = { mint: ev.baseMint, pool: ev.pool, t0: ts, lastTickTs: ts + this.trackMs - 1000, nextTickTs: ts, lastFlowTs: ts, baseReserve: ev.poolBaseAmount, quoteReserve: ev.poolQuoteAmount, migrationSlot: tx.slot, slotOffsetMs: ((ts % 400) + 400) % 400 };
     this.tracked.set(ev.pool, t);
     if (t.nextTickTs < this.minNextTick) this.minNextTick = t.nextTickTs;
@@ -258,6 +265,10 @@ export class MigrationWatcher {
       `{"type":"flow","v":1,"ts":${ts},"slot":${tx.slot},"sig":"${tx.signature}","mint":"${t.mint}","pool":"${t.pool}","side":"${side}","user":"${e.event.user}","base":${base},"quote":${quote},"base_reserve":${t.baseReserve},"quote_reserve":${t.quoteReserve}}\n`,
       tx.receivedAtMono,
     );
+    this.opts.telemetry.event?.({
+      type: "flow", v: 1, ts, slot: tx.slot, sig: tx.signature, mint: t.mint, pool: t.pool, side, user: e.event.user,
+      base, quote, base_reserve: t.baseReserve, quote_reserve: t.quoteReserve,
+    });
   }
 
   /** Chain time moved to `ts`: every tick strictly before it is final. */
@@ -273,7 +284,9 @@ export class MigrationWatcher {
         const T = t.nextTickTs;
         this.stats.ticks++;
         // Slot of the tick from the 400 ms slot clock relative to the pool's last event slot.
-        this.emitLine("tick", `{"type":"tick","v":1,"ts":${T},"slot":${this.slotForTick(t, T)},"mint":"${t.mint}","pool":"${t.pool}","base_reserve":${t.baseReserve},"quote_reserve":${t.quoteReserve}}\n`, null);
+        const slot = this.slotForTick(t, T);
+        this.emitLine("tick", `{"type":"tick","v":1,"ts":${T},"slot":${slot},"mint":"${t.mint}","pool":"${t.pool}","base_reserve":${t.baseReserve},"quote_reserve":${t.quoteReserve}}\n`, null);
+        this.opts.telemetry.event?.({ type: "tick", v: 1, ts: T, slot, mint: t.mint, pool: t.pool, base_reserve: t.baseReserve, quote_reserve: t.quoteReserve });
         if (T >= t.lastTickTs || T - t.lastFlowTs >= this.idleMs) {
           this.tracked.delete(t.pool);
           this.opts.metrics?.activeTelemetry.set(this.tracked.size);
