@@ -152,3 +152,43 @@ export function coinCreatorVaultAuthoritySync(coinCreator: Address): Address {
 export function userVolumeAccumulatorSync(user: Address): Address {
   return derivePda(PUMPSWAP_PROGRAM_ADDRESS, [SEED_USER_VOLUME, bytesOf(user)], `uva|${user}`)[0];
 }
+
+// ---- Pump.fun bonding curve (buy / sell accounts) ----
+// Imported here, not at the top, so this section stays self-contained.
+import { PUMP_FEE_PROGRAM_ADDRESS, PUMPFUN_PROGRAM_ADDRESS } from "./constants.ts";
+
+const SEED_BONDING_CURVE = text("bonding-curve");
+const SEED_BONDING_CURVE_V2 = text("bonding-curve-v2");
+const SEED_PUMP_CREATOR_VAULT = text("creator-vault");
+const SEED_GLOBAL_VOLUME = text("global_volume_accumulator");
+const SEED_FEE_CONFIG = text("fee_config");
+
+/** ["bonding-curve", mint] under Pump.fun. */
+export function bondingCurveSync(mint: Address): Address {
+  return derivePda(PUMPFUN_PROGRAM_ADDRESS, [SEED_BONDING_CURVE, bytesOf(mint)], `bc|${mint}`)[0];
+}
+
+/** ["bonding-curve-v2", mint] under Pump.fun (a remaining account of every curve trade). */
+export function bondingCurveV2Sync(mint: Address): Address {
+  return derivePda(PUMPFUN_PROGRAM_ADDRESS, [SEED_BONDING_CURVE_V2, bytesOf(mint)], `bc2|${mint}`)[0];
+}
+
+/** ["creator-vault", BondingCurve.creator] under Pump.fun (not PumpSwap's "creator_vault"). */
+export function creatorVaultSync(creator: Address): Address {
+  return derivePda(PUMPFUN_PROGRAM_ADDRESS, [SEED_PUMP_CREATOR_VAULT, bytesOf(creator)], `pcv|${creator}`)[0];
+}
+
+/** ["global_volume_accumulator"] under Pump.fun. */
+export function pumpFunGlobalVolumeAccumulatorSync(): Address {
+  return derivePda(PUMPFUN_PROGRAM_ADDRESS, [SEED_GLOBAL_VOLUME], "pgva")[0];
+}
+
+/** ["user_volume_accumulator", user] under Pump.fun. */
+export function pumpFunUserVolumeAccumulatorSync(user: Address): Address {
+  return derivePda(PUMPFUN_PROGRAM_ADDRESS, [SEED_USER_VOLUME, bytesOf(user)], `puva|${user}`)[0];
+}
+
+/** Pump.fun's FeeConfig: ["fee_config", Pump.fun program id] under the pump fee program. */
+export function pumpFunFeeConfigSync(): Address {
+  return derivePda(PUMP_FEE_PROGRAM_ADDRESS, [SEED_FEE_CONFIG, bytesOf(PUMPFUN_PROGRAM_ADDRESS)], "pfc")[0];
+}

@@ -2,12 +2,28 @@ import { describe, expect, test } from "bun:test";
 import type { Address } from "@solana/kit";
 import * as pumpSdk from "@pump-fun/pump-sdk";
 import { Keypair, PublicKey, type Connection } from "@solana/web3.js";
-import type { BorshInstructionCoder } from "@coral-xyz/anchor";
+import { BN, type BorshInstructionCoder } from "@coral-xyz/anchor";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import type { TransactionInstruction } from "@solana/web3.js";
+import { createRng } from "../util/rng.ts";
+import { randomAddress } from "../market/ids.ts";
 import { toHex } from "./borsh.ts";
-import { PUMPFUN_PROGRAM_ADDRESS, PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "./constants.ts";
+import { PUMP_FEE_PROGRAM_ADDRESS, PUMPFUN_EVENT_AUTHORITY_ADDRESS, PUMPFUN_GLOBAL_ADDRESS, PUMPFUN_PROGRAM_ADDRESS, PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "./constants.ts";
+import { findBondingCurvePda, findEventAuthorityPda, findPumpFunGlobalPda } from "./pda.ts";
+import { bondingCurveSync, bondingCurveV2Sync, creatorVaultSync, pumpFunFeeConfigSync, pumpFunGlobalVolumeAccumulatorSync, pumpFunUserVolumeAccumulatorSync } from "./pda_sync.ts";
 import {
+  PUMPFUN_BUY_ACCOUNT_NAMES,
+  PUMPFUN_ERRORS,
   PUMPFUN_MIGRATE_ACCOUNT_NAMES,
+  PUMPFUN_SELL_ACCOUNT_NAMES,
+  buildCurveBuyExactSolInInstruction,
+  buildCurveBuyInstruction,
+  buildCurveSellInstruction,
   buildMigrateInstruction,
+  curveTradeAccountMetas,
+  parseCurveTradeInstruction,
+  pickCurveBuybackFeeRecipient,
+  pickCurveFeeRecipient,
   decodeBondingCurve,
   decodePumpFunGlobal,
   decodePumpFunInstructionData,
@@ -155,5 +171,139 @@ describe("Pump.fun instructions", () => {
     expect(parsed.accounts.pool_base_token_account).toBe(GOLDEN.poolBaseTokenAccount);
     expect(parsed.accounts.pool_quote_token_account).toBe(GOLDEN.poolQuoteTokenAccount);
     expect(parseMigrateInstruction({ data: pumpFunCodecs.create.discriminator, accounts: [] })).toBeNull();
+  });
+});
+
+describe("Pump.fun curve trades", () => {
+  const metasOf = (ix: TransactionInstruction) => ix.keys.map((k) => ({ address: k.pubkey.toBase58(), role: (k.isSigner ? 2 : 0) | (k.isWritable ? 1 : 0) }));
+  const pk = (a: string) => new PublicKey(a);
+  const r = createRng(77).fork("curve-trades");
+  const inputs = Array.from({ length: 12 }, (_, i) => ({
+    mint: randomAddress(r) as Address,
+    user: randomAddress(r) as Address,
+    creator: randomAddress(r) as Address,
+    tokenProgram: i % 2 ? TOKEN_2022_PROGRAM_ADDRESS : TOKEN_PROGRAM_ADDRESS,
+    feeRecipient: samplePumpFunGlobal.feeRecipients[i % samplePumpFunGlobal.feeRecipients.length],
+    buybackFeeRecipient: randomAddress(r) as Address,
+  }));
+
+  test("sync PDAs equal the async derivations and the SDK's", async () => {
+    for (const { mint, user, creator } of inputs.slice(0, 4)) {
+      expect(bondingCurveSync(mint)).toBe((await findBondingCurvePda(mint))[0]);
+      expect(bondingCurveV2Sync(mint)).toBe(pumpSdk.bondingCurveV2Pda(pk(mint)).toBase58() as Address);
+      expect(creatorVaultSync(creator)).toBe(pumpSdk.creatorVaultPda(pk(creator)).toBase58() as Address);
+      expect(pumpFunUserVolumeAccumulatorSync(user)).toBe(pumpSdk.userVolumeAccumulatorPda(pk(user)).toBase58() as Address);
+    }
+    expect(pumpFunGlobalVolumeAccumulatorSync()).toBe(pumpSdk.GLOBAL_VOLUME_ACCUMULATOR_PDA.toBase58() as Address);
+    expect(pumpFunFeeConfigSync()).toBe(pumpSdk.PUMP_FEE_CONFIG_PDA.toBase58() as Address);
+    expect((await findPumpFunGlobalPda())[0]).toBe(PUMPFUN_GLOBAL_ADDRESS);
+    expect((await findEventAuthorityPda(PUMPFUN_PROGRAM_ADDRESS))[0]).toBe(PUMPFUN_EVENT_AUTHORITY_ADDRESS);
+  });
+
+  test("buy: data and account metas byte-equal the SDK's getBuyInstructionRaw", async () => {
+    for (const [i, input] of inputs.entries()) {
+      const amount = 1_000_000 + i * 7_777_777_777;
+      const maxSolCost = 10_000_000 + i * 123_456_789;
+      const theirs = await pumpSdk.PUMP_SDK.getBuyInstructionRaw({
+        user: pk(input.user),
+        mint: pk(input.mint),
+        creator: pk(input.creator),
+        amount: new BN(amount),
+        solAmount: new BN(maxSolCost),
+        feeRecipient: pk(input.feeRecipient),
+        tokenProgram: pk(input.tokenProgram),
+        buybackFeeRecipient: pk(input.buybackFeeRecipient),
+      });
+      const ours = buildCurveBuyInstruction({ ...input, amount, maxSolCost });
+      expect(ours.programAddress).toBe(theirs.programId.toBase58() as Address);
+      expect(ours.accounts).toEqual(metasOf(theirs) as never);
+      expect(toHex(ours.data)).toBe(theirs.data.toString("hex"));
+      expect(ours.accounts.length).toBe(PUMPFUN_BUY_ACCOUNT_NAMES.length + 2);
+      expect(parseCurveTradeInstruction(ours)).toEqual({
+        name: "buy",
+        args: { amount, maxSolCost, trackVolume: true },
+        accounts: expect.objectContaining({ mint: input.mint, user: input.user, creator_vault: creatorVaultSync(input.creator), bonding_curve: bondingCurveSync(input.mint) }),
+        remainingAccounts: [bondingCurveV2Sync(input.mint), input.buybackFeeRecipient],
+      } as never);
+    }
+  });
+
+  test("sell (plain and cashback): data and account metas byte-equal the SDK's getSellInstructionRaw", async () => {
+    for (const [i, input] of inputs.entries()) {
+      const cashback = i % 3 === 0;
+      const amount = 5_000_000 + i * 9_999_999_999;
+      const minSolOutput = i * 1_000_003;
+      const theirs = await pumpSdk.PUMP_SDK.getSellInstructionRaw({
+        user: pk(input.user),
+        mint: pk(input.mint),
+        creator: pk(input.creator),
+        amount: new BN(amount),
+        solAmount: new BN(minSolOutput),
+        feeRecipient: pk(input.feeRecipient),
+        buybackFeeRecipient: pk(input.buybackFeeRecipient),
+        tokenProgram: pk(input.tokenProgram),
+        cashback,
+      });
+      const ours = buildCurveSellInstruction({ ...input, cashback, amount, minSolOutput });
+      expect(ours.accounts).toEqual(metasOf(theirs) as never);
+      expect(toHex(ours.data)).toBe(theirs.data.toString("hex"));
+      expect(ours.accounts.length).toBe(PUMPFUN_SELL_ACCOUNT_NAMES.length + (cashback ? 3 : 2));
+      const parsed = parseCurveTradeInstruction(ours)!;
+      expect(parsed.name).toBe("sell");
+      expect(parsed.args).toEqual({ amount, minSolOutput });
+      expect(parsed.accounts.creator_vault).toBe(creatorVaultSync(input.creator));
+    }
+  });
+
+  test("buy_exact_sol_in: data and account metas byte-equal the SDK's program builder", async () => {
+    const program = pumpSdk.getPumpProgram(null as unknown as Connection);
+    for (const [i, input] of inputs.entries()) {
+      const spendableSolIn = 50_000_000 + i * 333_333_333;
+      const minTokensOut = i * 1_234_567_890;
+      const theirs = await program.methods
+        .buyExactSolIn(new BN(spendableSolIn), new BN(minTokensOut), { 0: true } as never)
+        .accountsPartial({
+          feeRecipient: pk(input.feeRecipient),
+          mint: pk(input.mint),
+          associatedUser: getAssociatedTokenAddressSync(pk(input.mint), pk(input.user), true, pk(input.tokenProgram)),
+          user: pk(input.user),
+          creatorVault: pumpSdk.creatorVaultPda(pk(input.creator)),
+          tokenProgram: pk(input.tokenProgram),
+        })
+        .remainingAccounts([
+          { pubkey: pumpSdk.bondingCurveV2Pda(pk(input.mint)), isWritable: false, isSigner: false },
+          { pubkey: pk(input.buybackFeeRecipient), isWritable: true, isSigner: false },
+        ])
+        .instruction();
+      const ours = buildCurveBuyExactSolInInstruction({ ...input, spendableSolIn, minTokensOut });
+      expect(ours.accounts).toEqual(metasOf(theirs) as never);
+      expect(toHex(ours.data)).toBe(theirs.data.toString("hex"));
+      expect(parseCurveTradeInstruction(ours)?.args).toEqual({ spendableSolIn, minTokensOut, trackVolume: true });
+    }
+    // The account list is the buy list (same IDL accounts, same remaining accounts).
+    expect(curveTradeAccountMetas("buy_exact_sol_in", inputs[0])).toEqual(curveTradeAccountMetas("buy", inputs[0]));
+  });
+
+  test("fee_program, fee_config and the other fixed accounts are where the IDL puts them", () => {
+    const parsed = parseCurveTradeInstruction(buildCurveBuyInstruction({ ...inputs[0], amount: 1, maxSolCost: 1 }))!;
+    expect(parsed.accounts.fee_program).toBe(PUMP_FEE_PROGRAM_ADDRESS);
+    expect(parsed.accounts.fee_config).toBe(pumpFunFeeConfigSync());
+    expect(parsed.accounts.global).toBe(PUMPFUN_GLOBAL_ADDRESS);
+    expect(parsed.accounts.event_authority).toBe(PUMPFUN_EVENT_AUTHORITY_ADDRESS);
+    expect(parseCurveTradeInstruction({ data: pumpFunCodecs.migrate.discriminator, accounts: [] })).toBeNull();
+  });
+
+  test("errors come from the IDL", () => {
+    expect(PUMPFUN_ERRORS).toMatchObject({ TooMuchSolRequired: 6002, TooLittleSolReceived: 6003, BondingCurveComplete: 6005, NotEnoughTokensToSell: 6023, BuyNotEnoughSolToCoverFees: 6041, BuySlippageBelowMinTokensOut: 6042 });
+  });
+
+  test("fee recipients are picked as the SDK's getFeeRecipient does", () => {
+    const g = samplePumpFunGlobal;
+    const all = [g.feeRecipient, ...g.feeRecipients];
+    const reserved = [g.reservedFeeRecipient, ...g.reservedFeeRecipients];
+    for (let k = 0; k < all.length; k++) expect(pickCurveFeeRecipient(g, false, () => k / all.length)).toBe(all[k]);
+    expect(pickCurveFeeRecipient(g, true, () => 0.999999)).toBe(reserved[reserved.length - 1]);
+    expect(pickCurveBuybackFeeRecipient(g, () => 0)).toBe(g.buybackFeeRecipients[0]);
+    for (let n = 0; n < 50; n++) expect(all).toContain(pickCurveFeeRecipient(g, false));
   });
 });

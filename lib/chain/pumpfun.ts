@@ -1,6 +1,7 @@
-// Pump.fun bonding-curve layouts from the official IDL (data/idl/pump.json): the migrate and
-// create/create_v2 instructions, the events around a coin's life and migration, and the
-// BondingCurve and Global accounts. Same conventions as pumpswap.ts.
+// Pump.fun bonding-curve layouts from the official IDL (data/idl/pump.json): the migrate,
+// create/create_v2 and curve trade (buy, buy_exact_sol_in, sell) instructions, the events around a
+// coin's life and migration, and the BondingCurve and Global accounts. Same conventions as
+// pumpswap.ts; the trade builders are synchronous (lib/chain/pda_sync.ts) for the live buy path.
 
 import { AccountRole, type AccountMeta, type Address, type Instruction } from "@solana/kit";
 import pumpIdlJson from "../../data/idl/pump.json" with { type: "json" };
@@ -12,6 +13,7 @@ import {
   PUMPFUN_GLOBAL_ADDRESS,
   PUMPFUN_PROGRAM_ADDRESS,
   PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS,
+  PUMP_FEE_PROGRAM_ADDRESS,
   PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
   PUMPSWAP_GLOBAL_CONFIG_ADDRESS,
   PUMPSWAP_PROGRAM_ADDRESS,
@@ -22,6 +24,15 @@ import {
   WSOL_MINT_ADDRESS,
 } from "./constants.ts";
 import { associatedTokenAddress, findBondingCurvePda, findBoostVaultAuthorityPda, findCanonicalPoolPda, findLpMintPda, findPoolAuthorityPda } from "./pda.ts";
+import {
+  ataSync,
+  bondingCurveSync,
+  bondingCurveV2Sync,
+  creatorVaultSync,
+  pumpFunFeeConfigSync,
+  pumpFunGlobalVolumeAccumulatorSync,
+  pumpFunUserVolumeAccumulatorSync,
+} from "./pda_sync.ts";
 
 export const PUMPFUN_IDL = pumpIdlJson as unknown as Idl;
 
@@ -176,6 +187,29 @@ export interface CreateV2Args extends CreateArgs {
   isHolderReward: boolean;
 }
 
+export interface CurveBuyArgs {
+  /** Tokens to receive (the program caps it at the curve's real token reserves). */
+  amount: number;
+  /** Most lamports the buyer pays, fees included (else TooMuchSolRequired 6002). */
+  maxSolCost: number;
+  /** OptionBool; the official SDK always sends true. */
+  trackVolume: boolean;
+}
+
+export interface CurveBuyExactSolInArgs {
+  /** Lamports to spend, fees included. */
+  spendableSolIn: number;
+  /** Fewest tokens accepted (else BuySlippageBelowMinTokensOut 6042). */
+  minTokensOut: number;
+  trackVolume: boolean;
+}
+
+export interface CurveSellArgs {
+  amount: number;
+  /** Fewest lamports accepted after fees (else TooLittleSolReceived 6003). */
+  minSolOutput: number;
+}
+
 const typed = new AnchorCodecs(PUMPFUN_IDL, { integers: "number", keys: "camel", trailing: "zero" });
 
 /** Generic codecs over the same IDL: IDL (snake_case) keys, bigint integers, absent trailing fields. */
@@ -191,6 +225,9 @@ export const pumpFunCodecs = {
   migrate: typed.instruction<Record<string, never>>("migrate"),
   create: typed.instruction<CreateArgs>("create"),
   createV2: typed.instruction<CreateV2Args>("create_v2"),
+  buy: typed.instruction<CurveBuyArgs>("buy"),
+  buyExactSolIn: typed.instruction<CurveBuyExactSolInArgs>("buy_exact_sol_in"),
+  sell: typed.instruction<CurveSellArgs>("sell"),
 } as const;
 
 export function decodeBondingCurve(data: Uint8Array): BondingCurveAccount {
@@ -209,11 +246,23 @@ export function encodePumpFunGlobal(global: PumpFunGlobalAccount): Uint8Array {
   return pumpFunCodecs.global.encode(global);
 }
 
-export type PumpFunInstruction = { name: "migrate"; args: Record<string, never> } | { name: "create"; args: CreateArgs } | { name: "create_v2"; args: CreateV2Args };
+export type CurveTradeInstruction = { name: "buy"; args: CurveBuyArgs } | { name: "buy_exact_sol_in"; args: CurveBuyExactSolInArgs } | { name: "sell"; args: CurveSellArgs };
 
-/** Decodes migrate / create / create_v2 data; null for any other Pump.fun instruction. */
+export type PumpFunInstruction = { name: "migrate"; args: Record<string, never> } | { name: "create"; args: CreateArgs } | { name: "create_v2"; args: CreateV2Args } | CurveTradeInstruction;
+
+function decodeCurveTradeData(data: Uint8Array): CurveTradeInstruction | null {
+  const c = pumpFunCodecs;
+  if (c.buy.matches(data)) return { name: "buy", args: c.buy.decode(data) };
+  if (c.sell.matches(data)) return { name: "sell", args: c.sell.decode(data) };
+  if (c.buyExactSolIn.matches(data)) return { name: "buy_exact_sol_in", args: c.buyExactSolIn.decode(data) };
+  return null;
+}
+
+/** Decodes migrate / create / create_v2 / buy / buy_exact_sol_in / sell data; null for any other Pump.fun instruction. */
 export function decodePumpFunInstructionData(data: Uint8Array): PumpFunInstruction | null {
   const c = pumpFunCodecs;
+  const trade = decodeCurveTradeData(data);
+  if (trade) return trade;
   if (c.migrate.matches(data)) return { name: "migrate", args: c.migrate.decode(data) };
   if (c.create.matches(data)) return { name: "create", args: c.create.decode(data) };
   if (c.createV2.matches(data)) return { name: "create_v2", args: c.createV2.decode(data) };
@@ -228,6 +277,12 @@ export function encodePumpFunInstructionData(ix: PumpFunInstruction): Uint8Array
       return pumpFunCodecs.create.encode(ix.args);
     case "create_v2":
       return pumpFunCodecs.createV2.encode(ix.args);
+    case "buy":
+      return pumpFunCodecs.buy.encode(ix.args);
+    case "buy_exact_sol_in":
+      return pumpFunCodecs.buyExactSolIn.encode(ix.args);
+    case "sell":
+      return pumpFunCodecs.sell.encode(ix.args);
   }
 }
 
@@ -305,4 +360,119 @@ export async function buildMigrateInstruction(input: MigrateInput): Promise<Inst
 export function parseMigrateInstruction(ix: { data: Uint8Array; accounts: readonly (Address | { address: Address })[] }): { accounts: Record<string, Address>; remainingAccounts: Address[] } | null {
   if (!pumpFunCodecs.migrate.matches(ix.data)) return null;
   return typed.nameAccounts("migrate", ix.accounts, "Pump.fun");
+}
+
+// ---- Curve trades: buy / buy_exact_sol_in / sell ----
+
+export type CurveTradeName = CurveTradeInstruction["name"];
+
+export const PUMPFUN_BUY_ACCOUNT_NAMES = typed.accountNames("buy");
+export const PUMPFUN_BUY_EXACT_SOL_IN_ACCOUNT_NAMES = typed.accountNames("buy_exact_sol_in");
+export const PUMPFUN_SELL_ACCOUNT_NAMES = typed.accountNames("sell");
+
+/** Pump.fun error codes a curve trade can fail with (numbers from the IDL's `errors`). */
+export const PUMPFUN_ERRORS = (() => {
+  const names = ["NotAuthorized", "TooMuchSolRequired", "TooLittleSolReceived", "BondingCurveComplete", "BuyZeroAmount", "SellZeroAmount", "NotEnoughTokensToSell", "Overflow", "NotEnoughRemainingAccounts", "BuyNotEnoughSolToCoverFees", "BuySlippageBelowMinTokensOut", "BuybackFeeRecipientNotAuthorized"] as const;
+  const errors = (PUMPFUN_IDL as unknown as { errors: { code: number; name: string }[] }).errors;
+  const out = {} as Record<(typeof names)[number], number>;
+  for (const n of names) {
+    const e = errors.find((x) => x.name === n);
+    if (!e) throw new Error(`Pump.fun IDL has no error ${n}`);
+    out[n] = e.code;
+  }
+  return Object.freeze(out);
+})();
+
+export interface CurveTradeAccountsInput {
+  mint: Address;
+  user: Address;
+  /** BondingCurve.creator (its creator vault receives the creator fee). */
+  creator: Address;
+  /** The mint's owner program: SPL Token for `create` coins, Token-2022 for `create_v2`. */
+  tokenProgram: Address;
+  /** One of Global's fee recipients (pickCurveFeeRecipient). */
+  feeRecipient: Address;
+  /** One of Global.buyback_fee_recipients (pickCurveBuybackFeeRecipient). */
+  buybackFeeRecipient: Address;
+  /** Sell only: cashback coins put user_volume_accumulator first in the remaining accounts. */
+  cashback?: boolean;
+}
+
+/** Every named account of a curve trade, by IDL name. */
+export function curveTradeNamedAccounts(input: CurveTradeAccountsInput): Record<string, Address> {
+  const { mint, user, tokenProgram } = input;
+  const bondingCurve = bondingCurveSync(mint);
+  return {
+    global: PUMPFUN_GLOBAL_ADDRESS,
+    fee_recipient: input.feeRecipient,
+    mint,
+    bonding_curve: bondingCurve,
+    associated_bonding_curve: ataSync(bondingCurve, mint, tokenProgram),
+    associated_user: ataSync(user, mint, tokenProgram),
+    user,
+    system_program: SYSTEM_PROGRAM_ADDRESS,
+    token_program: tokenProgram,
+    creator_vault: creatorVaultSync(input.creator),
+    event_authority: PUMPFUN_EVENT_AUTHORITY_ADDRESS,
+    program: PUMPFUN_PROGRAM_ADDRESS,
+    global_volume_accumulator: pumpFunGlobalVolumeAccumulatorSync(),
+    user_volume_accumulator: pumpFunUserVolumeAccumulatorSync(user),
+    fee_config: pumpFunFeeConfigSync(),
+    fee_program: PUMP_FEE_PROGRAM_ADDRESS,
+  };
+}
+
+/** The IDL's accounts in order, then the official SDK's remaining accounts: [bonding_curve_v2, buyback fee recipient]. */
+export function curveTradeAccountMetas(ix: CurveTradeName, input: CurveTradeAccountsInput): AccountMeta[] {
+  const metas = typed.accountMetas(ix, curveTradeNamedAccounts(input), "Pump.fun");
+  if (ix === "sell" && input.cashback) metas.push({ address: pumpFunUserVolumeAccumulatorSync(input.user), role: AccountRole.WRITABLE });
+  metas.push({ address: bondingCurveV2Sync(input.mint), role: AccountRole.READONLY }, { address: input.buybackFeeRecipient, role: AccountRole.WRITABLE });
+  return metas;
+}
+
+export type PumpFunInstructionObject = Instruction & { accounts: AccountMeta[]; data: Uint8Array };
+
+export function buildCurveBuyInstruction(input: CurveTradeAccountsInput & { amount: number | bigint; maxSolCost: number | bigint; trackVolume?: boolean }): PumpFunInstructionObject {
+  const data = pumpFunCodecs.buy.encode({ amount: input.amount as number, maxSolCost: input.maxSolCost as number, trackVolume: input.trackVolume ?? true });
+  return { programAddress: PUMPFUN_PROGRAM_ADDRESS, accounts: curveTradeAccountMetas("buy", input), data };
+}
+
+export function buildCurveBuyExactSolInInstruction(input: CurveTradeAccountsInput & { spendableSolIn: number | bigint; minTokensOut: number | bigint; trackVolume?: boolean }): PumpFunInstructionObject {
+  const data = pumpFunCodecs.buyExactSolIn.encode({ spendableSolIn: input.spendableSolIn as number, minTokensOut: input.minTokensOut as number, trackVolume: input.trackVolume ?? true });
+  return { programAddress: PUMPFUN_PROGRAM_ADDRESS, accounts: curveTradeAccountMetas("buy_exact_sol_in", input), data };
+}
+
+export function buildCurveSellInstruction(input: CurveTradeAccountsInput & { amount: number | bigint; minSolOutput: number | bigint }): PumpFunInstructionObject {
+  const data = pumpFunCodecs.sell.encode({ amount: input.amount as number, minSolOutput: input.minSolOutput as number });
+  return { programAddress: PUMPFUN_PROGRAM_ADDRESS, accounts: curveTradeAccountMetas("sell", input), data };
+}
+
+export type ParsedCurveTradeInstruction = CurveTradeInstruction & { accounts: Record<string, Address>; remainingAccounts: Address[] };
+
+/** Names the accounts of a Pump.fun buy / buy_exact_sol_in / sell; null for other instructions. */
+export function parseCurveTradeInstruction(ix: { data: Uint8Array; accounts: readonly (Address | { address: Address })[] }): ParsedCurveTradeInstruction | null {
+  const decoded = decodeCurveTradeData(ix.data);
+  if (!decoded) return null;
+  return { ...decoded, ...typed.nameAccounts(decoded.name, ix.accounts, "Pump.fun") };
+}
+
+/**
+ * The fee recipient of a curve trade, chosen as the official SDK's getFeeRecipient does: Global's
+ * fee_recipient or one of fee_recipients, or for mayhem-mode coins the reserved ones. `random` is
+ * in [0, 1) (Math.random by default; pass a seeded source for reproducible runs).
+ */
+export function pickCurveFeeRecipient(
+  global: Pick<PumpFunGlobalAccount, "feeRecipient" | "feeRecipients" | "reservedFeeRecipient" | "reservedFeeRecipients">,
+  mayhem: boolean,
+  random: () => number = Math.random,
+): Address {
+  const candidates = mayhem ? [global.reservedFeeRecipient, ...global.reservedFeeRecipients] : [global.feeRecipient, ...global.feeRecipients];
+  return candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))];
+}
+
+/** One of Global.buyback_fee_recipients. */
+export function pickCurveBuybackFeeRecipient(global: Pick<PumpFunGlobalAccount, "buybackFeeRecipients">, random: () => number = Math.random): Address {
+  const c = global.buybackFeeRecipients;
+  if (c.length === 0) throw new Error("Pump.fun Global has no buyback fee recipients");
+  return c[Math.min(c.length - 1, Math.floor(random() * c.length))];
 }

@@ -304,7 +304,7 @@ export function createChecker(deps: CheckerDeps): Checker {
     const facts = new AnalysisFacts(rpc, mint, poolHint, config, shared.signal);
     let results: CheckResult[];
     try {
-      results = await Promise.all(CHECK_NAMES.map((name) => runCheck(name, checks[name](facts, subject))));
+      results = await Promise.all(config.checks.map((name) => runCheck(name, checks[name](facts, subject))));
     } finally {
       shared.abort();
     }

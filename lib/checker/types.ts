@@ -127,6 +127,12 @@ export interface CheckRejection<E extends CheckSubject = CheckSubject> {
 export type CheckOutcome<E extends CheckSubject = CheckSubject> = VerifiedTradeSignal<E> | CheckRejection<E>;
 
 export interface CheckerConfig {
+  /**
+   * The checks that run (default: all four). A coin still on its bonding curve (token mode) has no
+   * PumpSwap pool to simulate a sell through and its curve holds nearly all the supply, so only
+   * contract and creator apply there.
+   */
+  checks: readonly CheckName[];
   /** Deadline of each check; a check still running then fails with reason `timeout`. */
   timeoutMs: Record<CheckName, number>;
   /** A Token-2022 transfer fee above this many basis points is a finding (0: any fee). */
@@ -159,6 +165,7 @@ export interface CheckerConfig {
 }
 
 export const DEFAULT_CHECKER_CONFIG: CheckerConfig = {
+  checks: CHECK_NAMES,
   timeoutMs: { honeypot: 2500, contract: 1500, holders: 2000, creator: 500 },
   maxTransferFeeBps: 0,
   maxTop1HolderShare: 0.2,

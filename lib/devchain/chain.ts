@@ -8,7 +8,13 @@
  * and Pump.fun's CompletePumpAmmMigrationEvent; each model swap becomes a PumpSwap buy / sell
  * priced here, against this ledger's reserves, with lib/amm — so transactions received over
  * JSON-RPC interleave with the model's flow and the model is told (`syncReserves`). Tokens created
- * while the simulator runs also get a Pump.fun `create` with CreateEvent.
+ * while the simulator runs also get a Pump.fun `create` with CreateEvent, and with it their mint,
+ * BondingCurve account and the curve's token account holding the whole supply; more coins are
+ * created that never migrate (`curveLaunchesPerHour`, as most Pump.fun coins). Every created coin
+ * gets seeded curve flow for its first minutes (./curve_flow.ts): real Pump.fun buy / sell
+ * transactions run through the program (./programs.ts) like received ones. Supply is conserved:
+ * at migration the curve's tokens go to the pool and to synthetic curve buyers, who get only what
+ * the curve's real traders do not already hold.
  *
  * Accounts are as mainnet has them: a migrated pool is a 300-byte Pool account (older, shorter
  * sizes on request, grown by PumpSwap extend_account); the supply outside the pool sits in real
@@ -29,6 +35,7 @@ import { decodeBase58, encodeBase58 } from "../chain/base58.ts";
 import {
   ANCHOR_EVENT_IX_TAG,
   ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+  DEFAULT_ADDRESS,
   PUMP_FEE_PROGRAM_ADDRESS,
   PUMPFUN_EVENT_AUTHORITY_ADDRESS,
   PUMPFUN_GLOBAL_ADDRESS,
@@ -47,10 +54,26 @@ import {
 } from "../chain/constants.ts";
 import { eventCpiInstruction, eventLogLine, programInvocationLogs, type EventTypes } from "../chain/events.ts";
 import { encodeMint } from "../chain/mint.ts";
-import { associatedTokenAddress, findBondingCurvePda, findCanonicalPoolPda } from "../chain/pda.ts";
+import { associatedTokenAddress, findCanonicalPoolPda } from "../chain/pda.ts";
 import { AnchorCodecs } from "../chain/anchor.ts";
 import { concatBytes } from "../chain/borsh.ts";
-import { buildMigrateInstruction, encodeBondingCurve, parseMigrateInstruction, pumpFunCodecs, PUMPFUN_IDL, encodePumpFunGlobal, type PumpFunGlobalAccount } from "../chain/pumpfun.ts";
+import {
+  buildCurveBuyExactSolInInstruction,
+  buildCurveBuyInstruction,
+  buildCurveSellInstruction,
+  buildMigrateInstruction,
+  decodeBondingCurve,
+  encodeBondingCurve,
+  encodePumpFunGlobal,
+  parseMigrateInstruction,
+  pickCurveBuybackFeeRecipient,
+  pickCurveFeeRecipient,
+  pumpFunCodecs,
+  PUMPFUN_IDL,
+  type BondingCurveAccount,
+  type PumpFunGlobalAccount,
+} from "../chain/pumpfun.ts";
+import { curveFeesFromGlobal } from "../amm/curve.ts";
 import type { SubscribeUpdateTransactionInfo } from "../chain/proto.ts";
 import {
   buildBuyExactQuoteInInstruction,
@@ -86,14 +109,15 @@ import {
   type TokenLaunch,
   type TokenMarket,
 } from "../market/index.ts";
-import { randomAddress, randomSignature } from "../market/ids.ts";
+import { randomAddress, randomPumpMint, randomSignature } from "../market/ids.ts";
 import { createRng, type Rng } from "../util/rng.ts";
-import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
+import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, rentExemptLamports, SELL_BLOCKED_PROFILES, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
 import { curveHolderDistribution, holderWalletLamports } from "./holders.ts";
-import { ataSync } from "../chain/pda_sync.ts";
-import { applySwap, eventCpiLogs, executeInstructions, InstructionFailure, prioritizationFeeLamports, readComputeBudget, SWAP_LOG_NAMES, type ExecEnv, type SwapEffect } from "./programs.ts";
-import type { DevchainRecord, FlowRecord, MigrationRecord, RecordSource } from "./record.ts";
-import { ChainState, StateTxn, type HolderProfile, type SimPool } from "./state.ts";
+import { ataSync, bondingCurveSync } from "../chain/pda_sync.ts";
+import { CurveFlow, FlowQueue, type CurveOrder } from "./curve_flow.ts";
+import { applySwap, eventCpiLogs, executeInstructions, InstructionFailure, prioritizationFeeLamports, readComputeBudget, SWAP_LOG_NAMES, type CurveTradeEffect, type ExecEnv, type ExecOutput, type SwapEffect } from "./programs.ts";
+import type { CurveTradeRecord, DevchainRecord, FlowRecord, MigrationRecord, RecordSource } from "./record.ts";
+import { ChainState, StateTxn, type HolderProfile, type SimCurve, type SimPool } from "./state.ts";
 import { buildTransactionInfo, type SimInnerGroup, type SimInstruction } from "./txbuild.ts";
 import { decodeWireTransaction, verifyWireSignatures, WireError, type DecodedWireTransaction } from "./wire.ts";
 
@@ -124,6 +148,15 @@ export interface DevchainOptions {
    * is the transaction's meta.fee. Default true; false charges the signature fee only.
    */
   priorityFees?: boolean;
+  /**
+   * Mean Pump.fun coins created per simulated hour that never migrate (a seeded Poisson stream;
+   * only with `market`). Default 360: a minute of simulated time sees about six. 0 turns it off.
+   */
+  curveLaunchesPerHour?: number;
+  /** Seconds after its create during which a coin's curve gets model flow (default 600). */
+  curveFlowSeconds?: number;
+  /** Model flow on the curves of coins created by the market (default true). */
+  curveFlow?: boolean;
 }
 
 export type ChainUpdate =
@@ -209,7 +242,8 @@ export const DEVCHAIN_GLOBAL_CONFIG: GlobalConfigAccount = {
   maxConfigurableCreatorFeeBps: 100,
 };
 
-const PUMPFUN_GLOBAL: PumpFunGlobalAccount = {
+/** Pump.fun's Global on the simulator (fee recipients, fees and the initial curve). */
+export const DEVCHAIN_PUMPFUN_GLOBAL: PumpFunGlobalAccount = {
   initialized: true,
   authority: label32("devchain pump authority"),
   feeRecipient: label32("devchain pump fee recipient"),
@@ -240,6 +274,7 @@ const PUMPFUN_GLOBAL: PumpFunGlobalAccount = {
   holderRewardClaimAuthority: label32("devchain holder reward"),
   isHolderRewardEnabled: false,
 };
+const PUMPFUN_GLOBAL = DEVCHAIN_PUMPFUN_GLOBAL;
 
 const CREATE_POOL_ROLES = new Map<string, AccountRole>(
   PUMPSWAP_IDL.instructions.find((i) => i.name === "create_pool")!.accounts.map((a) => [a.name, idlAccountRole(a as { writable?: boolean; signer?: boolean }) as AccountRole]),
@@ -259,6 +294,21 @@ const budgetIx = (ix: { programAddress: Address; data: ArrayLike<number> }): Sim
 // Constant instructions, shared by every transaction that carries them (never mutated).
 const MIGRATE_BUDGET_IX = budgetIx(getSetComputeUnitLimitInstruction({ units: 400_000 }));
 const MARKET_SWAP_BUDGET_IXS = [budgetIx(getSetComputeUnitLimitInstruction({ units: 120_000 })), budgetIx(getSetComputeUnitPriceInstruction({ microLamports: 250_000 }))];
+/** What a model trade pays: the signature plus the priority fee of MARKET_SWAP_BUDGET_IXS. */
+const MARKET_SWAP_FEE = SIGNATURE_FEE_LAMPORTS + prioritizationFeeLamports({ computeUnitLimit: 120_000, computeUnitPriceMicroLamports: 250_000 });
+/** Associated Token Account CreateIdempotent, as wallets send it before a first buy. */
+const createAtaIdempotentIx = (payer: Address, ata: Address, owner: Address, mint: Address, tokenProgram: Address): SimInstruction => ({
+  programAddress: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+  accounts: [
+    { address: payer, role: AccountRole.WRITABLE_SIGNER },
+    { address: ata, role: AccountRole.WRITABLE },
+    { address: owner, role: AccountRole.READONLY },
+    { address: mint, role: AccountRole.READONLY },
+    { address: SYSTEM_PROGRAM_ADDRESS, role: AccountRole.READONLY },
+    { address: tokenProgram, role: AccountRole.READONLY },
+  ],
+  data: new Uint8Array([1]),
+});
 const BUDGET_LOGS = programInvocationLogs(COMPUTE_BUDGET_PROGRAM_ADDRESS, 1, []);
 
 export interface LaunchTokenOptions {
@@ -275,6 +325,27 @@ export interface LaunchTokenOptions {
   poolDataLength?: number;
   /** How the bonding-curve buyers' tokens are spread (default "distributed"). */
   holders?: HolderProfile;
+  /** Migrate this coin, created on the curve earlier (launchCurveToken); its creator and mint are kept. */
+  mint?: Address;
+}
+
+export interface LaunchCurveTokenOptions {
+  profile?: MintProfile;
+  creator?: Address;
+  /** Run the seeded curve flow model on it (default false). */
+  flow?: boolean;
+}
+
+export interface LaunchedCurveToken {
+  mint: Address;
+  bondingCurve: Address;
+  /** The curve's token account (associated_bonding_curve). */
+  associatedBondingCurve: Address;
+  creator: Address;
+  tokenProgram: Address;
+  profile: MintProfile;
+  signature: string;
+  slot: number;
 }
 
 export interface LaunchedToken {
@@ -305,15 +376,26 @@ export const DEVCHAIN_DEFAULTS: Required<Omit<DevchainOptions, "seed" | "marketE
   createLookaheadMs: 14 * DAY_MS,
   concentratedHolderShare: 0.05,
   priorityFees: true,
+  curveLaunchesPerHour: 360,
+  curveFlowSeconds: 600,
+  curveFlow: true,
 };
 
 export class Devchain {
   readonly opts: Required<Omit<DevchainOptions, "marketEndTs">> & { marketEndTs: number };
   readonly state = new ChainState();
   readonly records: DevchainRecord[] = [];
-  /** Counters for tests and logs. */
-  readonly counters = { transactions: 0, migrations: 0, marketSwaps: 0, marketOrdersRejected: 0, rpcTransactions: 0, creates: 0 };
+  /**
+   * Counters for tests and logs. `transactions` counts what the migration market streams (creates,
+   * migrations, swaps, received transactions); the curve flow model's trades, which a migration
+   * watcher's filters do not select, are `curveFlowTransactions`. `curveTrades` counts every curve
+   * trade that landed, model and received.
+   */
+  readonly counters = { transactions: 0, migrations: 0, marketSwaps: 0, marketOrdersRejected: 0, rpcTransactions: 0, creates: 0, curveLaunches: 0, curveTrades: 0, curveFlowTransactions: 0, curveOrdersRejected: 0 };
+  /** Every Pump.fun curve trade that landed (model and received), in order. */
+  readonly curveTrades: CurveTradeRecord[] = [];
   private readonly recordListeners = new Set<(r: DevchainRecord) => void>();
+  private readonly curveTradeListeners = new Set<(r: CurveTradeRecord) => void>();
   private readonly listeners = new Set<(u: ChainUpdate) => void>();
   private readonly history: ChainUpdate[] = [];
   private historyHead = 0;
@@ -339,6 +421,11 @@ export class Devchain {
   private readonly statuses = new Map<string, { slot: number; err: unknown }>();
   private readonly hookPrograms = new Set<Address>();
   private readonly curveSellRngs = new Map<Address, Rng>();
+  private readonly flows = new FlowQueue();
+  private readonly flowsByMint = new Map<Address, CurveFlow>();
+  private readonly curveLaunchRng: Rng;
+  private nextCurveLaunchTs = Infinity;
+  private curveLaunchCount = 0;
   private apiCount = 0;
 
   constructor(options: DevchainOptions) {
@@ -349,6 +436,8 @@ export class Devchain {
     this.firstRetainedSlot = slotAt(this._now);
     this.installStaticAccounts();
     this.rememberBlockhash(slotAt(this._now));
+    this.curveLaunchRng = createRng(this.opts.seed).fork("devchain:curve-launches");
+    if (this.opts.market && this.opts.curveLaunchesPerHour > 0) this.nextCurveLaunchTs = this.opts.startTs + this.curveLaunchGapMs();
     if (this.opts.market) {
       this.market = new Market({ seed: this.opts.seed, startTs: this.opts.startTs, days: this.opts.days, migrationsPerDay: this.opts.migrationsPerDay, trackSeconds: this.opts.trackSeconds, idleStopSeconds: this.opts.idleStopSeconds });
       this.stream = this.market.stream();
@@ -411,6 +500,11 @@ export class Devchain {
     return () => this.recordListeners.delete(listener);
   }
 
+  onCurveTrade(listener: (r: CurveTradeRecord) => void): () => void {
+    this.curveTradeListeners.add(listener);
+    return () => this.curveTradeListeners.delete(listener);
+  }
+
   /** Oldest slot a from_slot resume can start at. */
   get oldestReplayableSlot(): number {
     return this.firstRetainedSlot;
@@ -453,7 +547,7 @@ export class Devchain {
     }
   }
 
-  private emitTransaction(info: SubscribeUpdateTransactionInfo, keys: readonly Address[], ts: number, err: unknown): number {
+  private emitTransaction(info: SubscribeUpdateTransactionInfo, keys: readonly Address[], ts: number, err: unknown, curveFlow = false): number {
     const slot = slotAt(ts);
     this.closeSlotsBefore(slot);
     info.index = String(this.slotTxIndex++);
@@ -465,7 +559,8 @@ export class Devchain {
       this.committed.delete(first);
       this.statuses.delete(first);
     }
-    this.counters.transactions++;
+    if (curveFlow) this.counters.curveFlowTransactions++;
+    else this.counters.transactions++;
     this.publish({ kind: "transaction", seq: ++this.seq, slot, createdAtMs: ts, info, keys: new Set(keys), failed: err != null });
     return slot;
   }
@@ -482,14 +577,19 @@ export class Devchain {
   advanceTo(ts: number): Promise<void> {
     return this.run(async () => {
       if (ts < this._now) return;
+      const end = this.opts.marketEndTs;
       for (;;) {
         this.scheduleCreates(ts);
         const createTs = this.createSchedule.length > 0 ? this.createSchedule[0].ts : Infinity;
-        const marketTs = this.pending && this.pending.ts < this.opts.marketEndTs ? this.pending.ts : Infinity;
-        const nextTs = Math.min(createTs, marketTs);
+        const launchTs = this.nextCurveLaunchTs < end ? this.nextCurveLaunchTs : Infinity;
+        const flowTs = this.flows.peekTs() < end ? this.flows.peekTs() : Infinity;
+        const marketTs = this.pending && this.pending.ts < end ? this.pending.ts : Infinity;
+        const nextTs = Math.min(createTs, launchTs, flowTs, marketTs);
         if (nextTs > ts) break;
         this._now = Math.max(this._now, nextTs);
-        if (createTs <= marketTs) await this.emitCreate(this.createSchedule.shift()!.launch);
+        if (createTs === nextTs) await this.emitMarketCreate(this.createSchedule.shift()!.launch);
+        else if (launchTs === nextTs) await this.emitCurveLaunch();
+        else if (flowTs === nextTs) await this.curveFlowStep();
         else {
           const ev = this.pending!;
           const tok = this.pendingToken!;
@@ -548,7 +648,12 @@ export class Devchain {
   }
 
   private mintProfileOf(launch: TokenLaunch): MintProfile {
-    const r = createRng(this.opts.seed).fork(`devchain:mint:${launch.index}`);
+    return this.mintProfileFor(launch.index);
+  }
+
+  /** A seeded mint profile: safe, or one of the unsafe kinds for `unsafeShare` of coins. */
+  private mintProfileFor(key: string | number): MintProfile {
+    const r = createRng(this.opts.seed).fork(`devchain:mint:${key}`);
     if (!r.chance(this.opts.unsafeShare)) return "safe";
     const unsafe = MINT_PROFILES.filter((p) => p !== "safe" && p !== "safe_token2022");
     return unsafe[r.int(unsafe.length)];
@@ -558,24 +663,54 @@ export class Devchain {
     return createRng(this.opts.seed).fork(`devchain:holders-profile:${launch.index}`).chance(this.opts.concentratedHolderShare) ? "concentrated" : "distributed";
   }
 
-  private async emitCreate(launch: TokenLaunch): Promise<void> {
+  private async emitMarketCreate(launch: TokenLaunch): Promise<void> {
     const ts = launch.tokenCreatedTs;
-    const profile = this.mintProfileOf(launch);
-    const tokenProgram = profile === "safe" || profile === "mint_authority" || profile === "freeze_authority" ? TOKEN_PROGRAM_ADDRESS : TOKEN_2022_PROGRAM_ADDRESS;
-    const mint = launch.mint as Address;
-    const user = launch.creator as Address;
+    await this.emitCreate({
+      label: String(launch.index),
+      mint: launch.mint as Address,
+      creator: launch.creator as Address,
+      ts,
+      profile: this.mintProfileOf(launch),
+      sigRng: createRng(this.opts.seed).fork(`devchain:create:${launch.index}`),
+      // Its curve trades until shortly before the market migrates it.
+      flowEndTs: this.opts.curveFlow ? Math.min(ts + this.opts.curveFlowSeconds * 1000, launch.ts - 1_000) : null,
+    });
+  }
+
+  private curveLaunchGapMs(): number {
+    return Math.max(1, Math.round(this.curveLaunchRng.exponential(3_600_000 / this.opts.curveLaunchesPerHour)));
+  }
+
+  /** A coin of the curve-only stream: created now, traded on its curve, never migrated by the market. */
+  private async emitCurveLaunch(): Promise<void> {
+    const n = this.curveLaunchCount++;
+    const ts = this.nextCurveLaunchTs;
+    this.nextCurveLaunchTs = ts + this.curveLaunchGapMs();
+    const r = createRng(this.opts.seed).fork(`devchain:curve-launch:${n}`);
+    const mint = randomPumpMint(r) as Address;
+    const creator = randomAddress(r) as Address;
+    this.counters.curveLaunches++;
+    await this.emitCreate({ label: `C${n}`, mint, creator, ts, profile: this.mintProfileFor(`curve:${n}`), sigRng: r, flowEndTs: ts + this.opts.curveFlowSeconds * 1000 });
+  }
+
+  /**
+   * Pump.fun `create` at `c.ts`: streamed with its CreateEvent, and the coin's accounts installed
+   * (mint, BondingCurve at Global's initial reserves, the curve's token account with the supply).
+   */
+  private async emitCreate(c: { label: string; mint: Address; creator: Address; ts: number; profile: MintProfile; sigRng: Rng; flowEndTs: number | null }): Promise<{ curve: SimCurve; signature: string; slot: number }> {
+    const { mint, ts } = c;
+    const user = c.creator;
+    const curve = this.installCurve(mint, user, c.profile, ts);
     const enc = getAddressEncoder();
-    const [[mintAuthority], [bondingCurve], [metadata]] = await Promise.all([
+    const [[mintAuthority], [metadata]] = await Promise.all([
       getProgramDerivedAddress({ programAddress: PUMPFUN_PROGRAM_ADDRESS, seeds: ["mint-authority"] }),
-      findBondingCurvePda(mint),
       getProgramDerivedAddress({ programAddress: METAPLEX_PROGRAM_ADDRESS, seeds: ["metadata", enc.encode(METAPLEX_PROGRAM_ADDRESS), enc.encode(mint)] }),
     ]);
-    const associatedBondingCurve = await associatedTokenAddress(bondingCurve, mint, tokenProgram);
     const named: Record<string, Address> = {
       mint,
       mint_authority: mintAuthority,
-      bonding_curve: bondingCurve,
-      associated_bonding_curve: associatedBondingCurve,
+      bonding_curve: curve.address,
+      associated_bonding_curve: curve.ata,
       global: PUMPFUN_GLOBAL_ADDRESS,
       mpl_token_metadata: METAPLEX_PROGRAM_ADDRESS,
       metadata,
@@ -587,9 +722,9 @@ export class Devchain {
       event_authority: PUMPFUN_EVENT_AUTHORITY_ADDRESS,
       program: PUMPFUN_PROGRAM_ADDRESS,
     };
-    const name = `Sim ${launch.index}`;
-    const symbol = `SIM${launch.index}`;
-    const uri = `https://example.invalid/${launch.index}.json`;
+    const name = `Sim ${c.label}`;
+    const symbol = `SIM${c.label}`;
+    const uri = `https://example.invalid/${c.label}.json`;
     const ix: SimInstruction = {
       programAddress: PUMPFUN_PROGRAM_ADDRESS,
       accounts: CREATE_ROLES.map(([n, role]) => ({ address: named[n], role })),
@@ -601,7 +736,7 @@ export class Devchain {
       symbol,
       uri,
       mint,
-      bondingCurve,
+      bondingCurve: curve.address,
       user,
       creator: user,
       timestamp: timestampS,
@@ -609,7 +744,7 @@ export class Devchain {
       virtualSolReserves: PUMPFUN_GLOBAL.initialVirtualSolReserves,
       realTokenReserves: PUMPFUN_GLOBAL.initialRealTokenReserves,
       tokenTotalSupply: PUMPFUN_GLOBAL.tokenTotalSupply,
-      tokenProgram,
+      tokenProgram: curve.tokenProgram,
       isMayhemMode: false,
       isCashbackEnabled: false,
       quoteMint: SYSTEM_PROGRAM_ADDRESS,
@@ -619,7 +754,7 @@ export class Devchain {
     };
     const cpi = eventCpiInstruction("CreateEvent", event);
     const logs = programInvocationLogs(PUMPFUN_PROGRAM_ADDRESS, 1, ["Program log: Instruction: Create", eventLogLine("CreateEvent", event), ...eventCpiLogs(PUMPFUN_PROGRAM_ADDRESS, 2, 150_000)], { consumed: 118_000, limit: 250_000 });
-    const sig = decodeBase58(randomSignature(createRng(this.opts.seed).fork(`devchain:create:${launch.index}`)));
+    const sig = decodeBase58(randomSignature(c.sigRng));
     const { info, keys } = buildTransactionInfo({
       signature: sig,
       feePayer: user,
@@ -637,6 +772,147 @@ export class Devchain {
     const createdTs = timestampS * 1000;
     this.createdTsByMint.set(mint, createdTs);
     this.addRecord({ type: "create", ts, slot, sig: encodeBase58(sig), mint, token_created_ts: createdTs });
+    // Transfers of a sell-blocked mint fail, so a flow there would only be rejected orders.
+    if (c.flowEndTs !== null && !SELL_BLOCKED_PROFILES.has(c.profile)) this.startFlow(curve, c.flowEndTs);
+    return { curve, signature: encodeBase58(sig), slot };
+  }
+
+  /** The accounts a create makes: the mint, the BondingCurve and its token account holding the supply. */
+  private installCurve(mint: Address, creator: Address, profile: MintProfile, ts: number): SimCurve {
+    const st = this.state;
+    const simMint = makeMint(mint, profile, { supply: TOKEN_SUPPLY, decimals: BASE_DECIMALS, authority: creator, hookProgram: label32(`devchain hook ${mint}`) });
+    st.mints.set(mint, simMint);
+    const address = bondingCurveSync(mint);
+    const ata = ataSync(address, mint, simMint.program);
+    const data = encodeBondingCurve({
+      virtualTokenReserves: PUMPFUN_GLOBAL.initialVirtualTokenReserves,
+      virtualQuoteReserves: PUMPFUN_GLOBAL.initialVirtualQuoteReserves,
+      realTokenReserves: PUMPFUN_GLOBAL.initialRealTokenReserves,
+      realQuoteReserves: 0,
+      tokenTotalSupply: TOKEN_SUPPLY,
+      complete: false,
+      creator,
+      isMayhemMode: false,
+      isCashbackCoin: false,
+      quoteMint: SYSTEM_PROGRAM_ADDRESS,
+      creatorFeeBps: 0,
+      canEditCreatorFee: false,
+      isHolderReward: false,
+    });
+    st.raw.set(address, { owner: PUMPFUN_PROGRAM_ADDRESS, data, lamports: rentExemptLamports(data.length) });
+    st.putToken({ address: ata, mint, owner: address, amount: TOKEN_SUPPLY, state: TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
+    if (!st.lamports.has(creator) && !st.raw.has(creator) && !st.tokenAccounts.has(creator)) st.lamports.set(creator, holderWalletLamports(createRng(this.opts.seed).fork(`devchain:wallet:${creator}`)));
+    const curve: SimCurve = { mint, address, ata, tokenProgram: simMint.program, creator, createdTs: ts, modelHolders: new Set(), migrated: false };
+    st.curves.set(mint, curve);
+    return curve;
+  }
+
+  // ---- curve flow ----
+
+  private startFlow(curve: SimCurve, endTs: number): void {
+    const flow = new CurveFlow(curve.mint, curve.creator, curve.createdTs, endTs, createRng(this.opts.seed).fork(`devchain:curve-flow:${curve.mint}`));
+    this.flowsByMint.set(curve.mint, flow);
+    this.flows.push(flow);
+  }
+
+  private stopFlow(mint: Address): void {
+    this.flowsByMint.get(mint)?.stop();
+    this.flowsByMint.delete(mint);
+  }
+
+  /** Decoded BondingCurve of a coin the simulator created (null for unknown mints). */
+  curveAccount(mint: Address): BondingCurveAccount | null {
+    const c = this.state.curves.get(mint);
+    const raw = c && this.state.raw.get(c.address);
+    return raw ? decodeBondingCurve(raw.data) : null;
+  }
+
+  /** The due curve order: priced on the curve as it is now, sent through the Pump.fun program. */
+  private async curveFlowStep(): Promise<void> {
+    const { ts, flow } = this.flows.pop()!;
+    if (flow.nextTs !== ts) return; // stopped since it was queued
+    const st = this.state;
+    const curve = st.curves.get(flow.mint)!;
+    const bc = this.curveAccount(flow.mint)!;
+    if (curve.migrated || bc.complete) {
+      this.stopFlow(flow.mint);
+      return;
+    }
+    const balanceOf = (owner: Address) => st.tokenAccounts.get(ataSync(owner, curve.mint, curve.tokenProgram))?.amount ?? 0;
+    const order = flow.next(bc, curveFeesFromGlobal(PUMPFUN_GLOBAL, bc.creator !== DEFAULT_ADDRESS), balanceOf);
+    if (flow.nextTs !== Infinity) this.flows.push(flow);
+    else this.flowsByMint.delete(flow.mint);
+    // A coin created late (a market create scheduled after its time) trades from now on.
+    if (order) await this.sendCurveOrder(curve, bc, flow, order, Math.max(ts, this._now));
+  }
+
+  private async sendCurveOrder(curve: SimCurve, bc: BondingCurveAccount, flow: CurveFlow, o: CurveOrder, ts: number): Promise<void> {
+    const r = flow.rng;
+    const st = this.state;
+    const input = {
+      mint: curve.mint,
+      user: o.user,
+      creator: bc.creator,
+      tokenProgram: curve.tokenProgram,
+      feeRecipient: pickCurveFeeRecipient(PUMPFUN_GLOBAL, bc.isMayhemMode, () => r.next()),
+      buybackFeeRecipient: pickCurveBuybackFeeRecipient(PUMPFUN_GLOBAL, () => r.next()),
+    };
+    const userAta = ataSync(o.user, curve.mint, curve.tokenProgram);
+    const outer: SimInstruction[] = [...MARKET_SWAP_BUDGET_IXS];
+    if (o.ix === "sell") outer.push(buildCurveSellInstruction({ ...input, amount: o.amount, minSolOutput: o.minSolOutput }));
+    else {
+      outer.push(createAtaIdempotentIx(o.user, userAta, o.user, curve.mint, curve.tokenProgram));
+      outer.push(o.ix === "buy" ? buildCurveBuyInstruction({ ...input, amount: o.amount, maxSolCost: o.maxSolCost }) : buildCurveBuyExactSolInInstruction({ ...input, spendableSolIn: o.spendableSolIn, minTokensOut: o.minTokensOut }));
+    }
+    // Model wallets come with the SOL they trade (as the market's traders do).
+    const need = MARKET_SWAP_FEE + (o.ix === "sell" ? 0 : o.spend + TOKEN_ACCOUNT_RENT_LAMPORTS);
+    if ((st.lamports.get(o.user) ?? 0) < need) st.lamports.set(o.user, need + Math.floor(r.uniform(0.01e9, 0.5e9)));
+    const txn = new StateTxn(st);
+    txn.setLamports(o.user, txn.getLamports(o.user) - MARKET_SWAP_FEE);
+    let out: ExecOutput;
+    try {
+      out = await executeInstructions(txn, outer, new Set([o.user]), this.env(ts));
+    } catch (err) {
+      if (!(err instanceof InstructionFailure)) throw err;
+      this.counters.curveOrdersRejected++;
+      return;
+    }
+    txn.commit();
+    const signature = decodeBase58(randomSignature(r));
+    const { info, keys } = buildTransactionInfo({ signature, feePayer: o.user, outer, inner: out.inner, logs: out.logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ts))), index: 0, fee: MARKET_SWAP_FEE, err: null, computeUnits: out.computeUnits });
+    const slot = this.emitTransaction(info, keys, ts, null, true);
+    if (o.ix !== "sell") curve.modelHolders.add(userAta);
+    for (const e of out.curveTrades) this.recordCurveTrade(e, ts, slot, encodeBase58(signature), "market");
+  }
+
+  private recordCurveTrade(e: CurveTradeEffect, ts: number, slot: number, sig: string, source: RecordSource): void {
+    const a = e.after;
+    const r: CurveTradeRecord = {
+      type: "curve_trade",
+      ts,
+      slot,
+      sig,
+      mint: e.mint,
+      bonding_curve: e.bondingCurve,
+      ix: e.ix,
+      side: e.side,
+      user: e.user,
+      tokens: e.tokens,
+      sol_amount: e.solAmount,
+      protocol_fee: e.protocolFee,
+      creator_fee: e.creatorFee,
+      lamports: e.lamports,
+      virtual_token_reserves: a.virtualTokenReserves,
+      virtual_sol_reserves: a.virtualQuoteReserves,
+      real_token_reserves: a.realTokenReserves,
+      real_sol_reserves: a.realQuoteReserves,
+      complete: e.complete,
+      source,
+    };
+    this.counters.curveTrades++;
+    this.curveTrades.push(r);
+    for (const l of this.curveTradeListeners) l(r);
+    if (e.complete) this.stopFlow(e.mint);
   }
 
   // ---- migrations ----
@@ -655,7 +931,14 @@ export class Devchain {
     source: RecordSource;
   }): Promise<LaunchedToken> {
     const { mint, coinCreator, ts } = m;
-    const simMint = makeMint(mint, m.profile, { supply: TOKEN_SUPPLY, decimals: BASE_DECIMALS, authority: coinCreator, hookProgram: label32(`devchain hook ${mint}`) });
+    const st = this.state;
+    // A coin created during the run already has its mint and curve; older ones get them here.
+    const simMint = st.mints.get(mint) ?? makeMint(mint, m.profile, { supply: TOKEN_SUPPLY, decimals: BASE_DECIMALS, authority: coinCreator, hookProgram: label32(`devchain hook ${mint}`) });
+    const curve = st.curves.get(mint);
+    // Supply: what the curve's traders hold stays theirs; the rest of the curve's tokens go to the
+    // pool and to synthetic earlier buyers.
+    let tradersHold = 0;
+    if (curve) for (const t of st.tokenAccountsOf(mint)) if (t.address !== curve.ata) tradersHold += t.amount;
     const migrateIx = await buildMigrateInstruction({ mint, user: MIGRATION_KEEPER_ADDRESS, mintTokenProgram: simMint.program });
     const named = parseMigrateInstruction(migrateIx)!.accounts;
     const [, poolBump] = await findCanonicalPoolPda(mint);
@@ -684,7 +967,6 @@ export class Devchain {
     poolData.set(encoded.subarray(0, Math.min(encoded.length, poolData.length)));
     if (poolData.length < encoded.length) account = decodePool(poolData);
     // Ledger: mint, pool, vaults, LP mint, completed bonding curve.
-    const st = this.state;
     st.mints.set(mint, simMint);
     const simPool: SimPool = { address: pool, account, mint, baseVault: account.poolBaseTokenAccount, quoteVault: account.poolQuoteTokenAccount, fees: { ...m.fees }, baseTokenProgram: simMint.program, coinCreator, migratedTs: ts, holderProfile: m.holders, curveHolders: [] };
     st.pools.set(pool, simPool);
@@ -693,19 +975,32 @@ export class Devchain {
     st.putToken({ address: account.poolBaseTokenAccount, mint, owner: pool, amount: m.baseReserve, state: TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
     st.putToken({ address: account.poolQuoteTokenAccount, mint: WSOL_MINT_ADDRESS, owner: pool, amount: m.quoteReserve, state: TokenAccountStateCode.Initialized, isNative: true, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS + m.quoteReserve, program: TOKEN_PROGRAM_ADDRESS });
     st.raw.set(named.lp_mint, { owner: TOKEN_2022_PROGRAM_ADDRESS, data: encodeMint({ mintAuthority: pool, supply: lpSupply, decimals: 9, isInitialized: true, freezeAuthority: null, extensions: [] }), lamports: MINT_RENT_LAMPORTS });
-    st.raw.set(named.bonding_curve, {
-      owner: PUMPFUN_PROGRAM_ADDRESS,
-      data: encodeBondingCurve({ virtualTokenReserves: 0, virtualQuoteReserves: 0, realTokenReserves: 0, realQuoteReserves: 0, tokenTotalSupply: TOKEN_SUPPLY, complete: true, creator: coinCreator, isMayhemMode: false, isCashbackCoin: false, quoteMint: SYSTEM_PROGRAM_ADDRESS, creatorFeeBps: 0, canEditCreatorFee: false, isHolderReward: false }),
-      lamports: 1_500_000,
-    });
+    const curveData = encodeBondingCurve({ virtualTokenReserves: 0, virtualQuoteReserves: 0, realTokenReserves: 0, realQuoteReserves: 0, tokenTotalSupply: TOKEN_SUPPLY, complete: true, creator: coinCreator, isMayhemMode: false, isCashbackCoin: false, quoteMint: SYSTEM_PROGRAM_ADDRESS, creatorFeeBps: 0, canEditCreatorFee: false, isHolderReward: false });
+    // A live curve's SOL goes to the pool; rent is what stays.
+    st.raw.set(named.bonding_curve, { owner: PUMPFUN_PROGRAM_ADDRESS, data: curveData, lamports: curve ? rentExemptLamports(curveData.length) : 1_500_000 });
+    const inHolders = new Set<Address>();
+    const addHolder = (ata: Address) => {
+      if (inHolders.has(ata)) return;
+      inHolders.add(ata);
+      simPool.curveHolders.push(ata);
+    };
+    if (curve) {
+      const ca = st.tokenAccounts.get(curve.ata);
+      if (ca) st.putToken({ ...ca, amount: 0 });
+      curve.migrated = true;
+      this.stopFlow(mint);
+      // The model's curve traders are among the pool's early holders (RPC wallets are not drawn from).
+      for (const a of curve.modelHolders) if ((st.tokenAccounts.get(a)?.amount ?? 0) > 0) addHolder(a);
+    }
     // Holders: the curve's buyers hold what the pool does not, each in its own ATA (frozen when
     // the mint freezes new accounts), their wallets funded; the creator's bag among them.
     const holderRng = createRng(this.opts.seed).fork(`devchain:holders:${mint}`);
-    const frozen = m.profile === "default_frozen";
-    for (const h of curveHolderDistribution(holderRng, { total: TOKEN_SUPPLY - m.baseReserve, supply: TOKEN_SUPPLY, creator: coinCreator, profile: m.holders })) {
+    const frozen = simMint.profile === "default_frozen";
+    for (const h of curveHolderDistribution(holderRng, { total: Math.max(0, TOKEN_SUPPLY - m.baseReserve - tradersHold), supply: TOKEN_SUPPLY, creator: coinCreator, profile: m.holders })) {
       const ata = ataSync(h.owner, mint, simMint.program);
-      st.putToken({ address: ata, mint, owner: h.owner, amount: h.amount, state: frozen ? TokenAccountStateCode.Frozen : TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
-      simPool.curveHolders.push(ata);
+      const held = st.tokenAccounts.get(ata);
+      st.putToken(held ? { ...held, amount: held.amount + h.amount } : { address: ata, mint, owner: h.owner, amount: h.amount, state: frozen ? TokenAccountStateCode.Frozen : TokenAccountStateCode.Initialized, isNative: false, lamports: TOKEN_ACCOUNT_RENT_LAMPORTS, program: simMint.program });
+      addHolder(ata);
       if (h.role !== "creator" && !st.lamports.has(h.owner)) st.lamports.set(h.owner, h.lamports);
     }
     // A creator the chain has never seen gets a wallet too (an existing one is left as it is).
@@ -820,13 +1115,13 @@ export class Devchain {
       lp_fee_bps: m.fees.lpFeeBps,
       protocol_fee_bps: m.fees.protocolFeeBps,
       creator_fee_bps: m.fees.creatorFeeBps,
-      mint_profile: m.profile,
+      mint_profile: simMint.profile,
       source: m.source,
     };
     const created = this.createdTsByMint.get(mint);
     if (created !== undefined) rec.token_created_ts = created;
     this.addRecord(rec);
-    return { mint, pool, signature: sig, slot, profile: m.profile, baseTokenProgram: simMint.program, coinCreator, poolDataLength: poolData.length, holderProfile: m.holders };
+    return { mint, pool, signature: sig, slot, profile: simMint.profile, baseTokenProgram: simMint.program, coinCreator, poolDataLength: poolData.length, holderProfile: m.holders };
   }
 
   // ---- market flow ----
@@ -868,7 +1163,7 @@ export class Devchain {
           ...programInvocationLogs(PUMPSWAP_PROGRAM_ADDRESS, 1, [`Program log: Instruction: ${SWAP_LOG_NAMES[ev.ix]}`, ...res.logs], { consumed: 45_000, limit: 120_000 }),
         ];
         const signature = decodeBase58(ev.sig);
-        const { info, keys } = buildTransactionInfo({ signature, feePayer: user, outer, inner: [{ index: 2, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) }], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ev.ts))), index: 0, fee: SIGNATURE_FEE_LAMPORTS + 30_000, err: null, computeUnits: 45_300 });
+        const { info, keys } = buildTransactionInfo({ signature, feePayer: user, outer, inner: [{ index: 2, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) }], logs, recentBlockhash: decodeBase58(this.blockhashOf(slotAt(ev.ts))), index: 0, fee: MARKET_SWAP_FEE, err: null, computeUnits: 45_300 });
         const slot = this.emitTransaction(info, keys, ev.ts, null);
         this.counters.marketSwaps++;
         this.applyMarketHolders(res.effect, parsed.accounts.user_base_token_account);
@@ -959,11 +1254,14 @@ export class Devchain {
     return this.run(async () => {
       const n = this.apiCount++;
       const r = createRng(this.opts.seed).fork(`devchain:api:${n}`);
-      const mint = randomAddress(r) as Address;
+      const drawn = randomAddress(r) as Address;
+      const curve = opts.mint ? this.state.curves.get(opts.mint) : undefined;
+      if (opts.mint && (!curve || curve.migrated)) throw new Error(`${opts.mint} is not a coin on its bonding curve`);
+      const mint = opts.mint ?? drawn;
       const ts = this._now;
       return this.migrate({
         mint,
-        coinCreator: opts.coinCreator ?? (randomAddress(r) as Address),
+        coinCreator: curve?.creator ?? opts.coinCreator ?? (randomAddress(r) as Address),
         signature: decodeBase58(randomSignature(r)),
         ts,
         baseReserve: opts.baseReserve ?? MIGRATION_BASE_RESERVE,
@@ -974,6 +1272,24 @@ export class Devchain {
         poolDataLength: poolLength,
         source: "api",
       });
+    });
+  }
+
+  /**
+   * Creates a coin on its bonding curve right now: a Pump.fun `create` streamed with its
+   * CreateEvent, the mint, BondingCurve and curve token account installed. With `flow` the seeded
+   * curve flow model trades it for `curveFlowSeconds`. `launchToken({ mint })` migrates it later.
+   */
+  launchCurveToken(opts: LaunchCurveTokenOptions = {}): Promise<LaunchedCurveToken> {
+    return this.run(async () => {
+      const n = this.apiCount++;
+      const r = createRng(this.opts.seed).fork(`devchain:api:${n}`);
+      const mint = randomPumpMint(r) as Address;
+      const creator = opts.creator ?? (randomAddress(r) as Address);
+      const profile = opts.profile ?? "safe";
+      const ts = this._now;
+      const { curve, signature, slot } = await this.emitCreate({ label: `A${n}`, mint, creator, ts, profile, sigRng: r, flowEndTs: opts.flow ? ts + this.opts.curveFlowSeconds * 1000 : null });
+      return { mint, bondingCurve: curve.address, associatedBondingCurve: curve.ata, creator, tokenProgram: curve.tokenProgram, profile, signature, slot };
     });
   }
 
@@ -1106,6 +1422,7 @@ export class Devchain {
         this.recordFlow(e, ts, slot, tx.signature, "rpc");
         this.marketTokens.get(e.pool.mint)?.syncReserves(e.baseReserveAfter, e.quoteReserveAfter, ts);
       }
+      for (const e of out.curveTrades) this.recordCurveTrade(e, ts, slot, tx.signature, "rpc");
       return { signature: tx.signature, err: null, logs: out.logs, unitsConsumed: out.computeUnits, slot };
     });
   }

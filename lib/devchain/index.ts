@@ -4,24 +4,42 @@
  *
  * `startDevchain` runs the pump loop: simulated time = start + wall time × speed, advanced every
  * few milliseconds; `chain` is the in-process API (records, test helpers); `--record` writes the
- * simulator's own record as JSONL.
+ * simulator's own record as JSONL (telemetry-shaped records and `curve_trade` lines).
  */
 import { systemClock, type Clock } from "../ingest/clock.ts";
 import { fileLineSink, type LineSink } from "../watcher/telemetry_writer.ts";
 import { Devchain, type DevchainOptions } from "./chain.ts";
 import { DevchainGrpcServer } from "./grpc_server.ts";
-import type { DevchainRecord } from "./record.ts";
+import type { CurveTradeRecord, DevchainRecord } from "./record.ts";
 import { DevchainRpcServer } from "./rpc_server.ts";
 
-export { Devchain, RpcError, DEVCHAIN_DEFAULTS, DEVCHAIN_FEE_CONFIG, DEVCHAIN_GLOBAL_CONFIG, MIGRATION_KEEPER_ADDRESS, MIN_POOL_DATA_LENGTH, slotStartMs, type DevchainOptions, type ChainUpdate, type LaunchTokenOptions, type LaunchedToken, type SubmitResult } from "./chain.ts";
+export {
+  Devchain,
+  RpcError,
+  DEVCHAIN_DEFAULTS,
+  DEVCHAIN_FEE_CONFIG,
+  DEVCHAIN_GLOBAL_CONFIG,
+  DEVCHAIN_PUMPFUN_GLOBAL,
+  MIGRATION_KEEPER_ADDRESS,
+  MIN_POOL_DATA_LENGTH,
+  slotStartMs,
+  type DevchainOptions,
+  type ChainUpdate,
+  type LaunchTokenOptions,
+  type LaunchedToken,
+  type LaunchCurveTokenOptions,
+  type LaunchedCurveToken,
+  type SubmitResult,
+} from "./chain.ts";
 export { DevchainGrpcServer, matchTransaction, type GrpcServerOptions } from "./grpc_server.ts";
 export { DevchainRpcServer, type RpcServerOptions } from "./rpc_server.ts";
 export { MINT_PROFILES, SELL_BLOCKED_PROFILES, makeMint, encodeTokenAccount, decodeTokenAccount, rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, type MintProfile, type SimMint, type TokenAccount } from "./accounts.ts";
-export { AnchorError, PumpSwapError, TokenError, POOL_STRUCT_SIZE, prioritizationFeeLamports, readComputeBudget, priceOrder, type ComputeBudget, type SwapOrder } from "./programs.ts";
+export { AnchorError, PumpSwapError, TokenError, POOL_STRUCT_SIZE, prioritizationFeeLamports, readComputeBudget, priceOrder, type ComputeBudget, type CurveTradeEffect, type SwapOrder } from "./programs.ts";
+export { MODEL_FLOOR_REAL_TOKENS } from "./curve_flow.ts";
 export { curveHolderDistribution, holderWalletLamports, type CurveHolder } from "./holders.ts";
 export { ataSync, coinCreatorVaultAuthoritySync } from "../chain/pda_sync.ts";
-export type { HolderProfile, SimPool } from "./state.ts";
-export type { DevchainRecord, MigrationRecord, FlowRecord, TickRecord, CreateRecord, RecordSource } from "./record.ts";
+export type { HolderProfile, SimCurve, SimPool } from "./state.ts";
+export type { DevchainRecord, MigrationRecord, FlowRecord, TickRecord, CreateRecord, CurveTradeRecord, RecordSource } from "./record.ts";
 
 export interface StartDevchainOptions extends DevchainOptions {
   host?: string;
@@ -97,7 +115,8 @@ export async function startDevchain(options: StartDevchainOptions): Promise<Runn
     await record?.close();
     throw err;
   }
-  const unRecord = record ? chain.onRecord((r: DevchainRecord) => record.write(JSON.stringify(r) + "\n")) : null;
+  const write = (r: DevchainRecord | CurveTradeRecord) => record!.write(JSON.stringify(r) + "\n");
+  const unRecords = record ? [chain.onRecord(write), chain.onCurveTrade(write)] : [];
 
   let speed = opts.speed;
   let anchorMono = clock.monoMs();
@@ -148,7 +167,7 @@ export async function startDevchain(options: StartDevchainOptions): Promise<Runn
     async stop() {
       stopped = true;
       clearInterval(timer);
-      unRecord?.();
+      for (const off of unRecords) off();
       await grpc.stop();
       await rpc.stop();
       await record?.close();

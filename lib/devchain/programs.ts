@@ -5,6 +5,13 @@
  * programs' own: PumpSwap's IDL error codes (6004 ExceededSlippage, …) and SPL Token / Token-2022
  * TokenError numbers, reported as Solana's InstructionError [index, {Custom: n}].
  *
+ * Pump.fun runs the curve trades (buy, buy_exact_sol_in, sell) priced with lib/amm/curve.ts, with
+ * the account checks the Anchor program makes (PDAs of the curve, its token account, the creator
+ * vault of BondingCurve.creator, the volume accumulators and fee config; the fee and buyback
+ * recipients against Global) and its errors (6002 / 6003 / 6042 slippage, 6005 complete, …). SOL
+ * moves as lamports: into the curve account and to the fee recipient and creator vault on a buy,
+ * out of the curve account on a sell. A buy that takes the last real tokens completes the curve.
+ *
  * PumpSwap also runs `extend_account` (grows an older, shorter Pool account to the size the
  * official SDK checks for, the user paying the extra rent) and makes the account checks the
  * Anchor program makes on a swap: the Pool must deserialize (data at least as long as the IDL's
@@ -15,20 +22,56 @@
 import { COMPUTE_BUDGET_PROGRAM_ADDRESS, MAX_COMPUTE_UNIT_LIMIT } from "@solana-program/compute-budget";
 import { AccountRole, type Address } from "@solana/kit";
 import { quoteBuyExactBase, quoteBuyExactQuote, quoteSell, type BuyQuote, type PoolFees, type SellQuote } from "../amm/index.ts";
+import { curveAfterBuy, curveAfterSell, curveFeesFromGlobal, quoteCurveBuyExactSolIn, quoteCurveBuyTokens, quoteCurveSell, type CurveBuyQuote, type CurveReserves } from "../amm/curve.ts";
 import { AnchorCodecs } from "../chain/anchor.ts";
 import { concatBytes } from "../chain/borsh.ts";
-import { ANCHOR_EVENT_IX_TAG, ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMPSWAP_EVENT_AUTHORITY_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS, SYSTEM_PROGRAM_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS, WSOL_MINT_ADDRESS } from "../chain/constants.ts";
+import {
+  ANCHOR_EVENT_IX_TAG,
+  ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+  DEFAULT_ADDRESS,
+  PUMP_FEE_PROGRAM_ADDRESS,
+  PUMPFUN_EVENT_AUTHORITY_ADDRESS,
+  PUMPFUN_GLOBAL_ADDRESS,
+  PUMPFUN_PROGRAM_ADDRESS,
+  PUMPSWAP_EVENT_AUTHORITY_ADDRESS,
+  PUMPSWAP_PROGRAM_ADDRESS,
+  SYSTEM_PROGRAM_ADDRESS,
+  TOKEN_2022_PROGRAM_ADDRESS,
+  TOKEN_PROGRAM_ADDRESS,
+  WSOL_MINT_ADDRESS,
+} from "../chain/constants.ts";
+import {
+  decodeBondingCurve,
+  decodePumpFunGlobal,
+  encodeBondingCurve,
+  parseCurveTradeInstruction,
+  pumpFunCodecs,
+  PUMPFUN_ERRORS,
+  type CurveTradeName,
+  type ParsedCurveTradeInstruction,
+  type PumpFunGlobalAccount,
+  type TradeEvent,
+} from "../chain/pumpfun.ts";
 import { eventCpiInstruction, eventLogLine, programInvocationLogs } from "../chain/events.ts";
 import { parseSwapInstruction, POOL_ACCOUNT_EXTENDED_SIZE, pumpSwapCodecs, PUMPSWAP_IDL, type BuyEvent, type SellEvent, type SwapInstructionName } from "../chain/pumpswap.ts";
 import { rentExemptLamports, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type SimMint, type TokenAccount } from "./accounts.ts";
-import { ataSync, coinCreatorVaultAuthoritySync } from "../chain/pda_sync.ts";
+import {
+  ataSync,
+  bondingCurveSync,
+  bondingCurveV2Sync,
+  coinCreatorVaultAuthoritySync,
+  creatorVaultSync,
+  pumpFunFeeConfigSync,
+  pumpFunGlobalVolumeAccumulatorSync,
+  pumpFunUserVolumeAccumulatorSync,
+} from "../chain/pda_sync.ts";
 import type { SimPool, StateTxn } from "./state.ts";
 import type { SimInnerGroup, SimInstruction } from "./txbuild.ts";
 
 /** PumpSwap error codes (data/idl/pump_amm.json `errors`). */
 export const PumpSwapError = { ZeroBaseAmount: 6001, ZeroQuoteAmount: 6002, ExceededSlippage: 6004, BuyMoreBaseAmountThanPoolReserves: 6016, NewSizeLessThanCurrentSize: 6026, AccountTypeNotSupported: 6027 } as const;
 /** Anchor framework error codes the PumpSwap program returns from its account checks. */
-export const AnchorError = { ConstraintSeeds: 2006, AccountDidNotDeserialize: 3003, InvalidProgramId: 3008, AccountNotAssociatedTokenAccount: 3014 } as const;
+export const AnchorError = { ConstraintSeeds: 2006, AccountDidNotDeserialize: 3003, InvalidProgramId: 3008, AccountNotInitialized: 3012, AccountNotAssociatedTokenAccount: 3014 } as const;
 
 /** Length of the Pool struct in the IDL (discriminator included): shorter pools do not deserialize. */
 export const POOL_STRUCT_SIZE = pumpSwapCodecs.pool.encode({
@@ -51,6 +94,7 @@ export const POOL_STRUCT_SIZE = pumpSwapCodecs.pool.encode({
 
 /** The `Program log: Instruction: …` name of each swap instruction. */
 export const SWAP_LOG_NAMES: Readonly<Record<SwapInstructionName, string>> = { buy: "Buy", buy_exact_quote_in: "BuyExactQuoteIn", sell: "Sell" };
+export const CURVE_LOG_NAMES: Readonly<Record<CurveTradeName, string>> = { buy: "Buy", buy_exact_sol_in: "BuyExactSolIn", sell: "Sell" };
 
 /** The runtime's lines for an Anchor emit_cpi! self-invocation at `depth` (2,003 CU, as mainnet logs it). */
 export function eventCpiLogs(program: Address, depth: number, limit: number): string[] {
@@ -173,11 +217,32 @@ export interface SwapEffect {
   quoteReserveAfter: number;
 }
 
+export interface CurveTradeEffect {
+  mint: Address;
+  bondingCurve: Address;
+  ix: CurveTradeName;
+  side: "buy" | "sell";
+  user: Address;
+  /** Tokens out of the curve (buy) or sent by the seller (sell). */
+  tokens: number;
+  /** The curve side (TradeEvent.sol_amount): a buy's fees come on top of it, a sell's out of it. */
+  solAmount: number;
+  protocolFee: number;
+  creatorFee: number;
+  /** What the buyer paid in total / the seller received net. */
+  lamports: number;
+  feeRecipient: Address;
+  /** The curve after the trade. */
+  after: CurveReserves;
+  complete: boolean;
+}
+
 export interface ExecOutput {
   logs: string[];
   inner: SimInnerGroup[];
   computeUnits: number;
   swaps: SwapEffect[];
+  curveTrades: CurveTradeEffect[];
   computeUnitLimit: number;
   computeUnitPriceMicroLamports: number;
 }
@@ -234,7 +299,7 @@ function transferCheckedIx(program: Address, from: Address, mint: Address, to: A
 
 /** Runs one transaction's instructions against `txn`; throws InstructionFailure on the first error. */
 export async function executeInstructions(txn: StateTxn, instructions: readonly SimInstruction[], signers: ReadonlySet<Address>, env: ExecEnv): Promise<ExecOutput> {
-  const out: ExecOutput = { logs: [], inner: [], computeUnits: 0, swaps: [], computeUnitLimit: 200_000 * instructions.length, computeUnitPriceMicroLamports: 0 };
+  const out: ExecOutput = { logs: [], inner: [], computeUnits: 0, swaps: [], curveTrades: [], computeUnitLimit: 200_000 * instructions.length, computeUnitPriceMicroLamports: 0 };
   for (let i = 0; i < instructions.length; i++) {
     const ix = instructions[i];
     const logs: string[] = [];
@@ -346,6 +411,20 @@ export async function executeInstructions(txn: StateTxn, instructions: readonly 
       out.inner.push({ index: i, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) });
       out.swaps.push(res.effect);
       out.computeUnits += 45_000;
+    } else if (ix.programAddress === PUMPFUN_PROGRAM_ADDRESS) {
+      const parsed = (() => {
+        try {
+          return parseCurveTradeInstruction({ data: ix.data, accounts: ix.accounts });
+        } catch (err) {
+          return fail("NotEnoughAccountKeys", (err as Error).message);
+        }
+      })();
+      if (!parsed) fail("InvalidInstructionData", "the simulator's Pump.fun supports buy, buy_exact_sol_in and sell");
+      logs.push(`Program log: Instruction: ${CURVE_LOG_NAMES[parsed!.name]}`);
+      const res = applyCurveTrade(txn, parsed!, signers, env, (kind, msg) => fail(kind, msg), logs);
+      out.inner.push({ index: i, instructions: res.inner.map((x) => ({ ix: x, stackHeight: 2 })) });
+      out.curveTrades.push(res.effect);
+      out.computeUnits += 48_000;
     } else {
       fail("UnsupportedProgramId", `program ${ix.programAddress} is not deployed on the simulator`);
     }
@@ -606,4 +685,204 @@ export async function applySwap(
     inner.push(cpi);
     return { effect, logs, inner, event };
   }
+}
+
+// ---- Pump.fun curve trades ----
+
+const globalMemo = new WeakMap<Uint8Array, PumpFunGlobalAccount>();
+/** Pump.fun's Global as the ledger holds it (decoded once per account version). */
+function readPumpFunGlobal(txn: StateTxn): PumpFunGlobalAccount | null {
+  const raw = txn.getRaw(PUMPFUN_GLOBAL_ADDRESS);
+  if (!raw) return null;
+  let g = globalMemo.get(raw.data);
+  if (!g) globalMemo.set(raw.data, (g = decodePumpFunGlobal(raw.data)));
+  return g;
+}
+
+const PUMPFUN_ERROR_NAMES = new Map(Object.entries(PUMPFUN_ERRORS).map(([k, v]) => [v, k]));
+/** The log line Anchor prints for a program error (`require!` / `err!`). */
+const pumpFunErrorLog = (code: number): string => {
+  const name = PUMPFUN_ERROR_NAMES.get(code) ?? String(code);
+  return `AnchorError occurred. Error Code: ${name}. Error Number: ${code}. Error Message: ${name}.`;
+};
+
+/**
+ * One Pump.fun buy / buy_exact_sol_in / sell: the account checks in the order Anchor makes them,
+ * pricing with lib/amm/curve.ts against the curve account, the lamport and token moves, the
+ * BondingCurve write-back, and the TradeEvent (reserves after the trade), plus CompleteEvent when
+ * the buy takes the last real tokens.
+ */
+export function applyCurveTrade(
+  txn: StateTxn,
+  p: ParsedCurveTradeInstruction,
+  signers: ReadonlySet<Address>,
+  env: ExecEnv,
+  fail: (k: InstructionErrorKind, msg?: string) => never,
+  /** The instruction's log lines so far (a failure reports them). */
+  logs: string[],
+): { effect: CurveTradeEffect; inner: SimInstruction[] } {
+  const a = p.accounts;
+  const seeds = (account: string, got?: Address, want?: Address): never => {
+    logs.push(...anchorAccountError(account, "ConstraintSeeds", "A seeds constraint was violated", got && want ? [got, want] : undefined));
+    return fail({ Custom: AnchorError.ConstraintSeeds });
+  };
+  const programId = (account: string): never => {
+    logs.push(...anchorAccountError(account, "InvalidProgramId", "Program ID was not as expected"));
+    return fail({ Custom: AnchorError.InvalidProgramId });
+  };
+  const notInitialized = (account: string): never => {
+    logs.push(...anchorAccountError(account, "AccountNotInitialized", "The program expected this account to be already initialized"));
+    return fail({ Custom: AnchorError.AccountNotInitialized });
+  };
+  const programError = (code: number): never => fail({ Custom: code }, pumpFunErrorLog(code));
+
+  if (a.global !== PUMPFUN_GLOBAL_ADDRESS) seeds("global", a.global, PUMPFUN_GLOBAL_ADDRESS);
+  const global = readPumpFunGlobal(txn) ?? notInitialized("global");
+  if (a.bonding_curve !== bondingCurveSync(a.mint)) seeds("bonding_curve", a.bonding_curve, bondingCurveSync(a.mint));
+  const curveRaw = txn.getRaw(a.bonding_curve);
+  if (!curveRaw || curveRaw.owner !== PUMPFUN_PROGRAM_ADDRESS || !pumpFunCodecs.bondingCurve.matches(curveRaw.data)) notInitialized("bonding_curve");
+  const curve = decodeBondingCurve(curveRaw!.data);
+  const mint = txn.base.mints.get(a.mint) ?? notInitialized("mint");
+  if (a.associated_bonding_curve !== ataSync(a.bonding_curve, a.mint, a.token_program)) seeds("associated_bonding_curve", a.associated_bonding_curve, ataSync(a.bonding_curve, a.mint, a.token_program));
+  if (!signers.has(a.user)) fail("MissingRequiredSignature");
+  if (a.system_program !== SYSTEM_PROGRAM_ADDRESS) programId("system_program");
+  if (a.token_program !== mint.program) programId("token_program");
+  const vault = creatorVaultSync(curve.creator);
+  if (a.creator_vault !== vault) seeds("creator_vault", a.creator_vault, vault);
+  if (a.event_authority !== PUMPFUN_EVENT_AUTHORITY_ADDRESS) seeds("event_authority", a.event_authority, PUMPFUN_EVENT_AUTHORITY_ADDRESS);
+  if (a.program !== PUMPFUN_PROGRAM_ADDRESS) programId("program");
+  const isBuy = p.name !== "sell";
+  if (isBuy) {
+    if (a.global_volume_accumulator !== pumpFunGlobalVolumeAccumulatorSync()) seeds("global_volume_accumulator", a.global_volume_accumulator, pumpFunGlobalVolumeAccumulatorSync());
+    if (a.user_volume_accumulator !== pumpFunUserVolumeAccumulatorSync(a.user)) seeds("user_volume_accumulator", a.user_volume_accumulator, pumpFunUserVolumeAccumulatorSync(a.user));
+  }
+  if (a.fee_config !== pumpFunFeeConfigSync()) seeds("fee_config", a.fee_config, pumpFunFeeConfigSync());
+  if (a.fee_program !== PUMP_FEE_PROGRAM_ADDRESS) programId("fee_program");
+  // Global's recipients (the reserved ones for mayhem coins), then the remaining accounts the SDK appends.
+  const recipients = curve.isMayhemMode ? [global.reservedFeeRecipient, ...global.reservedFeeRecipients] : [global.feeRecipient, ...global.feeRecipients];
+  if (!recipients.includes(a.fee_recipient)) programError(PUMPFUN_ERRORS.NotAuthorized);
+  const rem = p.remainingAccounts;
+  const skip = !isBuy && curve.isCashbackCoin ? 1 : 0;
+  if (rem.length < skip + 2) programError(PUMPFUN_ERRORS.NotEnoughRemainingAccounts);
+  if (rem[skip] !== bondingCurveV2Sync(a.mint)) seeds("bonding_curve_v2", rem[skip], bondingCurveV2Sync(a.mint));
+  if (!global.buybackFeeRecipients.includes(rem[skip + 1])) programError(PUMPFUN_ERRORS.BuybackFeeRecipientNotAuthorized);
+  if (curve.complete) programError(PUMPFUN_ERRORS.BondingCurveComplete);
+
+  const userAta = txn.getToken(a.associated_user) ?? notInitialized("associated_user");
+  if (userAta.mint !== a.mint) fail({ Custom: TokenError.MintMismatch }, "Error: Account not associated with this Mint");
+  if (userAta.owner !== a.user) fail({ Custom: TokenError.OwnerMismatch }, "Error: owner does not match");
+  const curveAta = txn.getToken(a.associated_bonding_curve) ?? notInitialized("associated_bonding_curve");
+  const fees = curveFeesFromGlobal(global, curve.creator !== DEFAULT_ADDRESS);
+  const inner: SimInstruction[] = [];
+  const decimals = mint.info.decimals;
+  const bump = (addr: Address, delta: number) => txn.setLamports(addr, txn.getLamports(addr) + delta);
+  let effect: CurveTradeEffect;
+  const args = p.args as unknown as Record<string, number | boolean>;
+
+  if (isBuy) {
+    let q: CurveBuyQuote | null;
+    if (p.name === "buy") {
+      if (!((args.amount as number) > 0)) programError(PUMPFUN_ERRORS.BuyZeroAmount);
+      q = quoteCurveBuyTokens(curve, args.amount as number, fees);
+      if (!q) programError(PUMPFUN_ERRORS.BondingCurveComplete);
+      if (q!.totalLamports > (args.maxSolCost as number)) programError(PUMPFUN_ERRORS.TooMuchSolRequired);
+    } else {
+      if (!((args.spendableSolIn as number) > 0)) programError(PUMPFUN_ERRORS.BuyZeroAmount);
+      q = quoteCurveBuyExactSolIn(curve, args.spendableSolIn as number, fees);
+      if (!q) programError(PUMPFUN_ERRORS.BuyNotEnoughSolToCoverFees);
+      if (q!.tokensOut < (args.minTokensOut as number)) programError(PUMPFUN_ERRORS.BuySlippageBelowMinTokensOut);
+    }
+    const quote = q!;
+    const balance = txn.getLamports(a.user);
+    if (balance < quote.totalLamports) {
+      logs.push(`Program ${SYSTEM_PROGRAM_ADDRESS} invoke [2]`, `Transfer: insufficient lamports ${balance}, need ${quote.totalLamports}`, `Program ${SYSTEM_PROGRAM_ADDRESS} failed: custom program error: 0x1`);
+      fail({ Custom: 1 });
+    }
+    const withheld = checkBaseTransfer(mint, curveAta, userAta, quote.tokensOut, env, fail);
+    txn.setToken({ ...curveAta, amount: curveAta.amount - quote.tokensOut });
+    const ua = txn.getToken(a.associated_user)!;
+    txn.setToken({ ...ua, amount: ua.amount + quote.tokensOut - withheld });
+    txn.setLamports(a.user, balance - quote.totalLamports);
+    bump(a.bonding_curve, quote.solIntoCurve);
+    bump(a.fee_recipient, quote.protocolFee);
+    bump(a.creator_vault, quote.creatorFee);
+    inner.push(systemTransferIx(a.user, a.bonding_curve, quote.solIntoCurve), transferCheckedIx(a.token_program, a.associated_bonding_curve, a.mint, a.associated_user, a.bonding_curve, quote.tokensOut, decimals));
+    if (quote.protocolFee > 0) inner.push(systemTransferIx(a.user, a.fee_recipient, quote.protocolFee));
+    if (quote.creatorFee > 0) inner.push(systemTransferIx(a.user, a.creator_vault, quote.creatorFee));
+    const after = curveAfterBuy(curve, quote);
+    effect = { mint: a.mint, bondingCurve: a.bonding_curve, ix: p.name, side: "buy", user: a.user, tokens: quote.tokensOut, solAmount: quote.solIntoCurve, protocolFee: quote.protocolFee, creatorFee: quote.creatorFee, lamports: quote.totalLamports, feeRecipient: a.fee_recipient, after, complete: after.realTokenReserves === 0 };
+  } else {
+    const amount = args.amount as number;
+    if (!(amount > 0)) programError(PUMPFUN_ERRORS.SellZeroAmount);
+    if (userAta.amount < amount) programError(PUMPFUN_ERRORS.NotEnoughTokensToSell);
+    // A transfer fee (Token-2022) is withheld on the way: the curve prices what arrives.
+    const withheld = checkBaseTransfer(mint, userAta, curveAta, amount, env, fail);
+    const q = quoteCurveSell(curve, amount - withheld, fees) ?? programError(PUMPFUN_ERRORS.SellZeroAmount);
+    if (q.netLamports < (args.minSolOutput as number)) programError(PUMPFUN_ERRORS.TooLittleSolReceived);
+    if (q.solOutOfCurve > curve.realQuoteReserves || q.solOutOfCurve - q.protocolFee - q.creatorFee < 0) programError(PUMPFUN_ERRORS.Overflow);
+    txn.setToken({ ...userAta, amount: userAta.amount - amount });
+    const ca = txn.getToken(a.associated_bonding_curve)!;
+    txn.setToken({ ...ca, amount: ca.amount + amount - withheld });
+    // The program debits its own curve account directly (no system transfer).
+    bump(a.bonding_curve, -q.solOutOfCurve);
+    bump(a.user, q.netLamports);
+    bump(a.fee_recipient, q.protocolFee);
+    bump(a.creator_vault, q.creatorFee);
+    inner.push(transferCheckedIx(a.token_program, a.associated_user, a.mint, a.associated_bonding_curve, a.user, amount, decimals));
+    const after = curveAfterSell(curve, q);
+    effect = { mint: a.mint, bondingCurve: a.bonding_curve, ix: "sell", side: "sell", user: a.user, tokens: amount, solAmount: q.solOutOfCurve, protocolFee: q.protocolFee, creatorFee: q.creatorFee, lamports: q.netLamports, feeRecipient: a.fee_recipient, after, complete: false };
+  }
+  const written = txn.getRaw(a.bonding_curve)!;
+  const encoded = encodeBondingCurve({ ...curve, ...effect.after, complete: effect.complete });
+  const data = new Uint8Array(Math.max(written.data.length, encoded.length));
+  data.set(encoded);
+  txn.setRaw(a.bonding_curve, { ...written, data });
+
+  for (const t of inner) logs.push(...programInvocationLogs(t.programAddress, 2, t.programAddress === SYSTEM_PROGRAM_ADDRESS ? [] : ["Program log: Instruction: TransferChecked"], { consumed: t.programAddress === SYSTEM_PROGRAM_ADDRESS ? 150 : 6_200, limit: 150_000 }));
+  const event: TradeEvent = {
+    mint: a.mint,
+    solAmount: effect.solAmount,
+    tokenAmount: effect.tokens,
+    isBuy,
+    user: a.user,
+    timestamp: env.timestampS,
+    virtualSolReserves: effect.after.virtualQuoteReserves,
+    virtualTokenReserves: effect.after.virtualTokenReserves,
+    realSolReserves: effect.after.realQuoteReserves,
+    realTokenReserves: effect.after.realTokenReserves,
+    feeRecipient: a.fee_recipient,
+    feeBasisPoints: fees.protocolFeeBps,
+    fee: effect.protocolFee,
+    creator: curve.creator,
+    creatorFeeBasisPoints: fees.creatorFeeBps,
+    creatorFee: effect.creatorFee,
+    trackVolume: isBuy ? (args.trackVolume as boolean) : false,
+    totalUnclaimedTokens: 0,
+    totalClaimedTokens: 0,
+    currentSolVolume: 0,
+    lastUpdateTimestamp: env.timestampS,
+    ixName: p.name,
+    mayhemMode: curve.isMayhemMode,
+    cashbackFeeBasisPoints: 0,
+    cashback: 0,
+    buybackFeeBasisPoints: 0,
+    buybackFee: 0,
+    shareholders: [],
+    quoteMint: curve.quoteMint,
+    quoteAmount: effect.solAmount,
+    virtualQuoteReserves: effect.after.virtualQuoteReserves,
+    realQuoteReserves: effect.after.realQuoteReserves,
+    holderRewardsBps: 0,
+    holderRewards: 0,
+  };
+  logs.push(eventLogLine("TradeEvent", event));
+  inner.push(eventCpiInstruction("TradeEvent", event));
+  logs.push(...eventCpiLogs(PUMPFUN_PROGRAM_ADDRESS, 2, 140_000));
+  if (effect.complete) {
+    const complete = { user: a.user, mint: a.mint, bondingCurve: a.bonding_curve, timestamp: env.timestampS, quoteMint: curve.quoteMint };
+    logs.push(eventLogLine("CompleteEvent", complete));
+    inner.push(eventCpiInstruction("CompleteEvent", complete));
+    logs.push(...eventCpiLogs(PUMPFUN_PROGRAM_ADDRESS, 2, 130_000));
+  }
+  return { effect, inner };
 }

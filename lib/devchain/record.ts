@@ -30,3 +30,33 @@ export interface CreateRecord {
 }
 
 export type DevchainRecord = MigrationRecord | FlowRecord | TickRecord | CreateRecord;
+
+/**
+ * A Pump.fun curve trade (kept apart from `records`, which hold telemetry v1 lines: Devchain
+ * `curveTrades` / `onCurveTrade`; the --record file has both). Amounts in lamports and raw token
+ * units; reserves are the curve's after the trade, as in its TradeEvent.
+ */
+export interface CurveTradeRecord {
+  type: "curve_trade";
+  ts: number;
+  slot: number;
+  sig: string;
+  mint: string;
+  bonding_curve: string;
+  ix: "buy" | "buy_exact_sol_in" | "sell";
+  side: "buy" | "sell";
+  user: string;
+  tokens: number;
+  /** The curve side (TradeEvent.sol_amount): a buy's fees come on top of it, a sell's out of it. */
+  sol_amount: number;
+  protocol_fee: number;
+  creator_fee: number;
+  /** What the buyer paid in total, or the seller received net. */
+  lamports: number;
+  virtual_token_reserves: number;
+  virtual_sol_reserves: number;
+  real_token_reserves: number;
+  real_sol_reserves: number;
+  complete: boolean;
+  source: RecordSource;
+}

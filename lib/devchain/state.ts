@@ -40,12 +40,30 @@ export interface SimPool {
   curveHolders: Address[];
 }
 
+/** A Pump.fun bonding curve the simulator created (its BondingCurve bytes are `state.raw.get(address).data`). */
+export interface SimCurve {
+  mint: Address;
+  /** The BondingCurve account, PDA ["bonding-curve", mint]. */
+  address: Address;
+  /** associated_bonding_curve: the curve's token account (the whole supply at creation). */
+  ata: Address;
+  tokenProgram: Address;
+  /** BondingCurve.creator. */
+  creator: Address;
+  createdTs: number;
+  /** Token accounts of the model's curve traders (they hold on into the pool; RPC wallets are not here). */
+  modelHolders: Set<Address>;
+  migrated: boolean;
+}
+
 export class ChainState {
   readonly lamports = new Map<Address, number>();
   readonly tokenAccounts = new Map<Address, TokenAccount>();
   readonly mints = new Map<Address, SimMint>();
   readonly pools = new Map<Address, SimPool>();
   readonly poolsByMint = new Map<Address, SimPool>();
+  /** Bonding curves by mint. */
+  readonly curves = new Map<Address, SimCurve>();
   readonly raw = new Map<Address, RawAccount>();
   /** Token accounts of each mint (WSOL left out). */
   private readonly byMint = new Map<Address, Set<Address>>();

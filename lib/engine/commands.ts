@@ -85,13 +85,18 @@ export function ferrixCommands(deps: FerrixCliDeps = {}): MultiCommandDef<Global
         run: (a) => engine(a, { mode: "autobuysell", checksOff: a.checksOff, execution: executionOf(a) }),
       }),
       token: defineSubcommand({
-        description: "watch Pump.fun token creations (with --auto-trade: trade them) — not available in this build",
-        examples: ["ferrix token --auto-trade"],
-        epilog: "Not available yet: it needs a Pump.fun token-creation intake and bonding-curve buys. The command refuses to start (exit 1).\nTo trade tokens after they migrate to PumpSwap, use 'ferrix autobuysell' or 'ferrix migration'.",
+        description: "watch Pump.fun token creations and record their bonding curves; with --auto-trade, trade them on the curve",
+        examples: ["ferrix token --auto-trade", "ferrix token --auto-trade --checks-off --buy-sol 0.02", "ferrix token --auto-trade --live --keypair ~/.config/solana/ferrix.json", "ferrix token --telemetry curves.jsonl"],
         args: {
-          autoTrade: { type: "boolean", description: "trade the tokens the watcher finds" },
+          autoTrade: { type: "boolean", description: "trade the coins the watcher finds (buy and sell on the bonding curve)" },
+          immediate: { type: "boolean", description: "with --auto-trade: buy every verified launch at once instead of waiting for the strategy's entry observer" },
+          checksOff: { type: "boolean", description: "skip the token checks: every creation passes unverified" },
+          ...executionFlags,
         },
-        run: (a) => engine(a, { mode: "token", autoTrade: a.autoTrade }),
+        epilog: MODE_EPILOG(
+          "token: each Pump.fun create starts a launch whose market is the bonding curve; the strategy's observer gates entries and its exits sell, through Pump.fun buy_exact_sol_in / sell. Checks: contract and creator (a coin on its curve has no pool to probe). Without --auto-trade nothing is traded. Curve telemetry goes to telemetry_token.jsonl unless --telemetry says otherwise.",
+        ),
+        run: (a) => engine(a, { mode: "token", autoTrade: a.autoTrade, immediate: a.immediate, checksOff: a.checksOff, execution: executionOf(a) }),
       }),
       "reset-breaker": defineSubcommand({
         description: "reset the circuit breaker (any tier, Emergency included): recorded in trades.db for the engine to apply",

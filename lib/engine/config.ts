@@ -14,6 +14,7 @@ import { parseEnvFile, type EnvFileEntry } from "../config/env_file.ts";
 import { UsageError, type ArgSpecs } from "../cli";
 import { defaultStatusFile } from "../util/paths.ts";
 import { existsSync, readFileSync } from "node:fs";
+import type { CheckName } from "../checker/types.ts";
 
 interface KeyDef {
   /** Environment / .env_PROD names, first match wins. Empty: flag only. */
@@ -347,8 +348,9 @@ export function describeConfig(r: ResolvedConfig): Record<string, string> {
 }
 
 /** The checker thresholds as the checker wants them; `wallet` is the --live wallet's address. */
-export function checkerConfigOf(c: EngineConfig, wallet: string | null = null) {
+export function checkerConfigOf(c: EngineConfig, wallet: string | null = null, checks?: readonly CheckName[]) {
   return {
+    ...(checks ? { checks } : {}),
     simulationWallet: c.simulationWallet ?? wallet,
     timeoutMs: { honeypot: c.checkTimeoutMs, contract: c.checkTimeoutMs, holders: c.checkTimeoutMs, creator: c.checkTimeoutMs },
     maxTransferFeeBps: c.maxTransferFeeBps,

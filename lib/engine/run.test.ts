@@ -170,9 +170,11 @@ test("a metrics address that cannot be bound stops the boot naming the key, the 
 });
 
 test("each mode's intake; a mode without one in this build is refused before anything starts", () => {
+  const injectedMigration = () => ({}) as MigrationIntake;
   expect(chooseIntake({ mode: "migration" }, {})).toBeFunction(); // the Yellowstone watcher
   expect(() => chooseIntake({ mode: "migration" }, { intakes: { migration: null, tokenCreation: null } })).toThrow(/Yellowstone migration watcher \(lib\/watcher\).*--dummy-event/);
-  expect(() => chooseIntake({ mode: "token", autoTrade: true }, {})).toThrow(/token-creation watcher/);
+  expect(chooseIntake({ mode: "token", autoTrade: true }, {})).toBeFunction(); // the Yellowstone creation watcher
+  expect(() => chooseIntake({ mode: "token", autoTrade: true }, { intakes: { migration: injectedMigration, tokenCreation: null } })).toThrow(/token-creation watcher/);
   expect(chooseIntake({ mode: "migration", dummyEvent: true }, {})).toBeFunction();
   const injected = () => ({}) as MigrationIntake;
   expect(chooseIntake({ mode: "autobuysell" }, { intakes: { migration: injected, tokenCreation: null } })).toBe(injected);

@@ -23,7 +23,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { parseNumber } from "../cli";
-import { createChecker, createKitCheckerRpc, SqliteCheckerStore, type Checker, type CheckerRpc, type CheckerStore, type VerifiedTradeSignal } from "../checker";
+import { createChecker, createKitCheckerRpc, SqliteCheckerStore, type CheckName, type Checker, type CheckerRpc, type CheckerStore, type VerifiedTradeSignal } from "../checker";
 import { systemClock, type Clock } from "../ingest/clock.ts";
 import type { Logger } from "../log";
 import { createMetrics, serveMetrics, type Metrics, type MetricsServer } from "../metrics";
@@ -50,6 +50,11 @@ import { DEFAULT_INTAKES } from "./watcher_intake.ts";
 
 export type EngineMode = "migration" | "autobuysell" | "token";
 
+/** Where `ferrix token` records curve launches when --telemetry is not given. */
+export const TOKEN_TELEMETRY_DEFAULT = "telemetry_token.jsonl";
+/** A coin on its curve has no PumpSwap pool to probe and its curve holds the supply: these apply. */
+const TOKEN_MODE_CHECKS: readonly CheckName[] = ["contract", "creator"];
+
 export interface EngineRunOptions {
   mode: EngineMode;
   /** migration: inject one synthetic migration. */
@@ -58,6 +63,8 @@ export interface EngineRunOptions {
   checksOff?: boolean;
   /** token: trade what the token watcher finds. */
   autoTrade?: boolean;
+  /** token: enter every verified launch at once (autobuysell's rule) instead of through the observer. */
+  immediate?: boolean;
   /** Execution knobs given as flags (absent ones: SIM_* environment, then the env file, then defaults). */
   execution?: Partial<Omit<ExecutionArgs, "envFile">>;
 }
@@ -109,13 +116,7 @@ export function chooseIntake(run: EngineRunOptions, deps: Pick<EngineDeps, "inta
   const intakes = deps.intakes ?? DEFAULT_INTAKES;
   const factory = run.mode === "token" ? intakes.tokenCreation : intakes.migration;
   if (factory) return factory;
-  if (run.mode === "token") {
-    throw new Error(
-      "token mode needs the token-creation watcher (a Pump.fun create intake) and bonding-curve buys, neither of which this build has" +
-        (run.autoTrade ? ": 'token --auto-trade' cannot trade yet" : "") +
-        "; to trade tokens after they migrate to PumpSwap, run 'ferrix autobuysell' (or 'ferrix migration')",
-    );
-  }
+  if (run.mode === "token") throw new Error("token mode needs the token-creation watcher (a Pump.fun create intake), which this intake registry lacks");
   throw new Error(
     `${run.mode} mode needs the Yellowstone migration watcher (lib/watcher), which this intake registry lacks` + (run.mode === "migration" ? "; run 'ferrix migration --dummy-event' for a smoke test" : ""),
   );
@@ -124,7 +125,9 @@ export function chooseIntake(run: EngineRunOptions, deps: Pick<EngineDeps, "inta
 type Step = { name: string; run: () => void | Promise<void> };
 
 export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions, deps: EngineDeps = {}): Promise<number> {
-  const config = resolved.config;
+  // Curve launches are recorded apart from migrations unless told otherwise: the research loop
+  // reads telemetry.jsonl as post-migration lifecycles.
+  const config = run.mode === "token" && resolved.sources.telemetry.kind === "default" ? { ...resolved.config, telemetry: TOKEN_TELEMETRY_DEFAULT } : resolved.config;
   const clock = deps.clock ?? systemClock;
   const notify = deps.notify ?? ((s: string) => sdNotify(s));
   const trading = config.live ? "live" : "paper";
@@ -265,7 +268,8 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
     const outcomes = new OutcomeFeed({ decisions, checker: null, store, nowMs: () => clock.nowMs(), logger });
     const t = await createTradingStages({
       mode: trading,
-      entryMode: run.mode === "autobuysell" ? "immediate" : "observer",
+      entryMode: entryModeOf(run),
+      venue: run.mode === "token" ? "curve" : "pumpswap",
       params: compileParams(params.vector),
       paramsHash,
       execution: execution.model,
@@ -327,7 +331,7 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
           rpc: (deps.createRpc ?? ((u, c) => createKitCheckerRpc(u, { commitment: c })))(config.rpcUrl, config.commitment),
           store,
           clock,
-          config: checkerConfigOf(config, t.wallet),
+          config: checkerConfigOf(config, t.wallet, run.mode === "token" ? TOKEN_MODE_CHECKS : undefined),
           knownWallets: () => knownWallets,
           metrics,
           logger,
@@ -338,8 +342,10 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
     // 10. Pipeline; the trading stages consume its verified signals.
     pipeline = new MigrationPipeline({ checker, maxInFlight: config.maxInFlightChecks, clock, logger, metrics, decisions, trading });
     const p = pipeline;
-    const consumer = t.consume(tradableSignals(p.verified, logger, outcomes, deps.onVerified));
-    logger.info({ mode: run.mode, trading, entryMode: run.mode === "autobuysell" ? "immediate" : "observer" }, "trading stages take the verified signals");
+    const watchOnly = run.mode === "token" && !run.autoTrade;
+    const consumer = t.consume(tradableSignals(p.verified, logger, outcomes, deps.onVerified, watchOnly));
+    if (watchOnly) logger.info({ mode: run.mode }, "watching token creations only: checked and recorded, not traded (add --auto-trade to trade them)");
+    else logger.info({ mode: run.mode, trading, entryMode: entryModeOf(run), venue: run.mode === "token" ? "curve" : "pumpswap" }, "trading stages take the verified signals");
     steps.push({
       name: "pipeline",
       run: async () => {
@@ -420,6 +426,8 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
   return fatal ? 1 : 0;
 }
 
+const entryModeOf = (run: EngineRunOptions): "immediate" | "observer" => (run.mode === "autobuysell" || (run.mode === "token" && run.immediate) ? "immediate" : "observer");
+
 /** SIM_* knobs from the environment (flags override them; the env file fills what is left). */
 function executionFromEnv(env: Record<string, string | undefined>): Partial<Record<ExecutionKnob, number>> {
   const out: Partial<Record<ExecutionKnob, number>> = {};
@@ -445,6 +453,7 @@ async function* tradableSignals(
   logger: Logger,
   outcomes: OutcomeFeed,
   onVerified?: (s: VerifiedTradeSignal<DetectedMigration>) => void,
+  watchOnly = false,
 ): AsyncGenerator<TradeSignal> {
   for await (const s of channel) {
     onVerified?.(s);
@@ -452,6 +461,7 @@ async function* tradableSignals(
       logger.info({ mint: s.mint, pool: s.pool }, "synthetic migration (--dummy-event): not traded");
       continue;
     }
+    if (watchOnly) continue;
     outcomes.remember(s.mint, s.creator ?? s.event.creator);
     yield { event: s.event, checksSkipped: s.checksSkipped };
   }

@@ -1,20 +1,24 @@
 /**
- * The production intake: Yellowstone gRPC (lib/ingest) → migration watcher (lib/watcher).
- * The client delivers updates synchronously to the watcher's hot path; the watcher records
- * telemetry into the engine's telemetry.jsonl sink, pre-warms pool state over RPC and puts each
- * migration on its channel, which this stage forwards to the pipeline.
+ * The production intakes: Yellowstone gRPC (lib/ingest) → watcher (lib/watcher), following
+ * migrations to PumpSwap (`migration`, `autobuysell`) or Pump.fun coin creations on their bonding
+ * curves (`token`). The client delivers updates synchronously to the watcher's hot path; the
+ * watcher records telemetry into the engine's sink, pre-warms pool state over RPC and puts each
+ * migration (or launch) on its channel, which this stage forwards to the pipeline.
  */
 import { YellowstoneClient } from "../ingest";
-import { MigrationWatcher, migrationSubscription, rpcAccountsReader } from "../watcher";
+import { creationSubscription, MigrationWatcher, migrationSubscription, rpcAccountsReader, type WatchTarget } from "../watcher";
 import { fromWatcher, type IntakeRegistry, type MigrationIntake, type StageContext } from "./stages.ts";
 
-export function yellowstoneMigrationIntake(ctx: StageContext): MigrationIntake {
+export const yellowstoneMigrationIntake = (ctx: StageContext): MigrationIntake => yellowstoneIntake(ctx, "migrations");
+export const yellowstoneCreationIntake = (ctx: StageContext): MigrationIntake => yellowstoneIntake(ctx, "creations");
+
+function yellowstoneIntake(ctx: StageContext, watch: WatchTarget): MigrationIntake {
   const { config, logger, metrics, clock } = ctx;
-  const watcher = new MigrationWatcher({ telemetry: ctx.telemetry, accounts: rpcAccountsReader(config.rpcUrl), clock, metrics, logger });
+  const watcher = new MigrationWatcher({ telemetry: ctx.telemetry, accounts: rpcAccountsReader(config.rpcUrl), clock, metrics, logger, watch });
   const client = new YellowstoneClient({
     endpoint: config.grpcUrl,
     xToken: config.grpcXToken,
-    transactions: migrationSubscription(),
+    transactions: watch === "creations" ? creationSubscription() : migrationSubscription(),
     clock,
     metrics,
     logger,
@@ -29,7 +33,7 @@ export function yellowstoneMigrationIntake(ctx: StageContext): MigrationIntake {
         for await (const e of watcher.migrations) emit(fromWatcher(e));
       })();
       client.start();
-      logger.info({ endpoint: config.grpcUrl, xToken: config.grpcXToken ? "(set)" : "(none)" }, "migration watcher subscribing");
+      logger.info({ endpoint: config.grpcUrl, xToken: config.grpcXToken ? "(set)" : "(none)", watch }, watch === "creations" ? "token-creation watcher subscribing" : "migration watcher subscribing");
     },
     async stop() {
       await client.stop();
@@ -41,5 +45,5 @@ export function yellowstoneMigrationIntake(ctx: StageContext): MigrationIntake {
   };
 }
 
-/** The intakes this build has: migrations from Yellowstone; token creations not yet. */
-export const DEFAULT_INTAKES: IntakeRegistry = { migration: yellowstoneMigrationIntake, tokenCreation: null };
+/** The intakes this build has: migrations and token creations, both from Yellowstone. */
+export const DEFAULT_INTAKES: IntakeRegistry = { migration: yellowstoneMigrationIntake, tokenCreation: yellowstoneCreationIntake };

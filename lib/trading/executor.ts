@@ -3,7 +3,7 @@
  *
  * - PaperExecutor (the default): nothing is signed or sent. The fill is priced from the pool's
  *   reserves through lib/amm — the simulator's fee and constant-product impact math
- *   (lib/sim/fills.ts uses the same functions) — and pays the execution model's network fees
+ *   (lib/sim/fills.ts uses the same functions; on a Pump.fun curve, lib/amm/curve.ts) — and pays the execution model's network fees
  *   (signature + priority fee, + tip when it lands; lib/sim/execution.ts). With latency 0 the
  *   fill meets the reserves of the decision instant; with latency L it waits L ms and meets the
  *   pool's reserves then (the live stream's, where the simulator can only use the next close).
@@ -13,8 +13,9 @@
  *   confirms.
  */
 import type { Address } from "@solana/kit";
-import { maxQuoteWithSlippage, minQuoteWithSlippage, quoteBuyExactQuote, quoteSell, type PoolReserves } from "../amm/index.ts";
+import { maxQuoteWithSlippage, minQuoteWithSlippage, type PoolReserves } from "../amm/index.ts";
 import type { BuyIntent, ExecFailure, ExecResult, SellOrder, TradingMode } from "./types.ts";
+import { VENUE_QUOTES, type VenueQuotes } from "./venue.ts";
 
 export interface SellAttempt {
   /** 1 for the first attempt. */
@@ -64,8 +65,14 @@ export class PaperExecutor implements Executor {
       latencyMs: number;
       fees: PaperFees;
       sleep?: (ms: number) => Promise<void>;
+      /** How fills are priced (default: PumpSwap pools). */
+      quotes?: VenueQuotes;
     },
-  ) {}
+  ) {
+    this.quotes = o.quotes ?? VENUE_QUOTES.pumpswap;
+  }
+
+  private readonly quotes: VenueQuotes;
 
   private async landedReserves(pool: Address, atDecision: PoolReserves): Promise<PoolReserves> {
     if (this.o.latencyMs <= 0) return atDecision;
@@ -75,15 +82,15 @@ export class PaperExecutor implements Executor {
 
   async buy(intent: BuyIntent, spendLamports: number): Promise<ExecResult> {
     this.stats.buys++;
-    const quoted = quoteBuyExactQuote(intent.reserves, spendLamports, intent.fees);
+    const quoted = this.quotes.buy(intent.reserves, spendLamports, intent.fees);
     if (!quoted) return failure("no_pool", "no usable pool state at the decision");
-    const minOut = Math.floor((quoted.baseOut * (10_000 - intent.slippageBps)) / 10_000);
+    const minOut = Math.floor((quoted.tokens * (10_000 - intent.slippageBps)) / 10_000);
     const reserves = await this.landedReserves(intent.pool, intent.reserves);
-    const filled = quoteBuyExactQuote(reserves, spendLamports, intent.fees);
+    const filled = this.quotes.buy(reserves, spendLamports, intent.fees);
     const failedFees = this.o.fees.baseFeeLamports + this.o.fees.priorityFeeLamports;
-    if (!filled || filled.baseOut < minOut) {
+    if (!filled || filled.tokens < minOut) {
       this.stats.slippageFailures++;
-      return failure("slippage", `paper buy: ${filled?.baseOut ?? 0} tokens < min ${minOut}`, { code: 6040, landed: true, feesLamports: failedFees });
+      return failure("slippage", `paper buy: ${filled?.tokens ?? 0} tokens < min ${minOut}`, { code: 6040, landed: true, feesLamports: failedFees });
     }
     return {
       ok: true,
@@ -91,8 +98,8 @@ export class PaperExecutor implements Executor {
         signature: null,
         slot: null,
         landedTs: intent.decisionTs + Math.max(0, this.o.latencyMs),
-        tokens: filled.baseOut,
-        lamports: filled.totalQuoteIn,
+        tokens: filled.tokens,
+        lamports: filled.lamports,
         feesLamports: failedFees + this.o.fees.tipLamports,
         rentLamports: 0,
         closeable: true,
@@ -102,14 +109,14 @@ export class PaperExecutor implements Executor {
 
   async sell(order: SellOrder, a: SellAttempt): Promise<ExecResult> {
     this.stats.sells++;
-    const quoted = quoteSell(a.reserves, order.tokens, order.fees);
-    const minOut = a.unbounded || !quoted ? 0 : minQuoteWithSlippage(quoted.netQuoteOut, a.slippageBps);
+    const quoted = this.quotes.sell(a.reserves, order.tokens, order.fees);
+    const minOut = a.unbounded || !quoted ? 0 : minQuoteWithSlippage(quoted.lamports, a.slippageBps);
     const reserves = a.attempt === 1 ? await this.landedReserves(order.pool, order.reserves) : (this.o.currentReserves(order.pool) ?? a.reserves);
-    const filled = quoteSell(reserves, order.tokens, order.fees);
+    const filled = this.quotes.sell(reserves, order.tokens, order.fees);
     const failedFees = this.o.fees.baseFeeLamports + this.o.fees.priorityFeeLamports;
-    if (!filled || filled.netQuoteOut < minOut) {
+    if (!filled || filled.lamports < minOut) {
       this.stats.slippageFailures++;
-      return failure("slippage", `paper sell: ${filled?.netQuoteOut ?? 0} lamports < min ${minOut}`, { code: 6004, landed: true, feesLamports: failedFees });
+      return failure("slippage", `paper sell: ${filled?.lamports ?? 0} lamports < min ${minOut}`, { code: 6004, landed: true, feesLamports: failedFees });
     }
     return {
       ok: true,
@@ -118,7 +125,7 @@ export class PaperExecutor implements Executor {
         slot: null,
         landedTs: order.decisionTs + Math.max(0, this.o.latencyMs),
         tokens: order.tokens,
-        lamports: filled.netQuoteOut,
+        lamports: filled.lamports,
         feesLamports: failedFees + this.o.fees.tipLamports,
         rentLamports: 0,
       },

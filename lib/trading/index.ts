@@ -45,9 +45,11 @@ import { DEFAULT_SELL_POLICY, SellOrderProcessor, TradeSignalProcessor, type Sel
 import { RiskGate } from "./risk.ts";
 import { createKitTradingRpc, type TradingRpc } from "./rpc.ts";
 import { TradingSigner } from "./signer.ts";
+import { VENUE_QUOTES, type Venue } from "./venue.ts";
 import { signalEvent, type EntryMode, type MigrationSignalEvent, type TradeSignal, type TradingMode, type TradingStatus } from "./types.ts";
 
 export * from "./types.ts";
+export { VENUE_QUOTES, type Venue, type VenueQuotes } from "./venue.ts";
 export { PositionActor, type ActorOptions } from "./actor.ts";
 export { PoolBars, DEFAULT_BAR_OPTIONS, type BarOptions } from "./bars.ts";
 export { MemoryDecisions, featureRecord, type DecisionSink } from "./decisions.ts";
@@ -73,6 +75,8 @@ export interface TradingStagesOptions {
   mode: TradingMode;
   /** observer: entries gated by the strategy's observer (migration); immediate: every verified signal (autobuysell). */
   entryMode: EntryMode;
+  /** Where the signals' coins trade: PumpSwap pools (default) or Pump.fun bonding curves (token mode). */
+  venue?: Venue;
   params: StrategyParams;
   paramsHash?: string;
   /** Execution knobs (lib/sim ExecutionModel): latency (paper fills), slippage, fees, buySol override, sell retries. */
@@ -188,6 +192,7 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
       latencyMs: exec.latencyMs,
       fees: { baseFeeLamports: exec.baseFeeLamports, priorityFeeLamports: exec.priorityFeeLamports, tipLamports: exec.tipLamports },
       sleep: (ms) => new Promise((r) => clock.setTimeout(r, ms)),
+      quotes: VENUE_QUOTES[o.venue ?? "pumpswap"],
     });
   }
 

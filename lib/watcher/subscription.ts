@@ -5,9 +5,11 @@
  *   as the migration, too soon to add the pool to a filter);
  * - `pump_creates`: Pump.fun create / create_v2 (they all use the mint-authority PDA), for the
  *   token's creation time.
+ * Token mode (`creationSubscription`) wants the whole curve life instead: every Pump.fun
+ * transaction (creates, buys, sells, migrations).
  */
 import type { Address } from "@solana/kit";
-import { PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS } from "../chain/constants.ts";
+import { PUMPFUN_PROGRAM_ADDRESS, PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS } from "../chain/constants.ts";
 import type { TransactionFilter } from "../ingest/client.ts";
 
 /** PDA ["mint-authority"] under Pump.fun (mint authority of every coin while on the curve). */
@@ -20,4 +22,8 @@ export function migrationSubscription(opts: { creates?: boolean } = {}): Record<
   };
   if (opts.creates !== false) filters.pump_creates = { accountInclude: [PUMPFUN_MINT_AUTHORITY_ADDRESS] };
   return filters;
+}
+
+export function creationSubscription(): Record<string, TransactionFilter> {
+  return { pumpfun: { accountInclude: [PUMPFUN_PROGRAM_ADDRESS] } };
 }

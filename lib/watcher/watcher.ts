@@ -3,6 +3,12 @@
  * new pools' swaps, records telemetry.jsonl v1 (DESIGN §2.1) and hands typed MigrationEvents to
  * the checker / trading stages.
  *
+ * With `watch: "creations"` (`ferrix token`) it does the same one step earlier in a coin's life:
+ * a Pump.fun CreateEvent starts a "launch" whose market is the bonding curve (pool = the
+ * BondingCurve account, reserves = its virtual reserves, fees = Pump.fun's protocol and creator
+ * basis points, no LP fee), and TradeEvents on it are the flow. The telemetry lines have the same
+ * format, so telemetry_tool and the research loop read a curve recording as they read migrations.
+ *
  * - Migration: a CreatePoolEvent in a transaction that also carries Pump.fun's migration (its
  *   `migrate` instruction or CompletePumpAmmMigrationEvent for the same mint and pool) — a pool
  *   created by the Pump.fun pool authority. Checked synchronously from the transaction itself.
@@ -19,9 +25,9 @@
 import type { Address } from "@solana/kit";
 import type { Logger } from "pino";
 import type { PoolFees } from "../amm/index.ts";
-import { PUMPFUN_PROGRAM_ADDRESS } from "../chain/constants.ts";
+import { DEFAULT_ADDRESS, PUMPFUN_GLOBAL_ADDRESS, PUMPFUN_PROGRAM_ADDRESS } from "../chain/constants.ts";
 import type { ExtractedEvent } from "../chain/events.ts";
-import { pumpFunCodecs } from "../chain/pumpfun.ts";
+import { decodePumpFunGlobal, pumpFunCodecs } from "../chain/pumpfun.ts";
 import { AsyncChannel } from "../ingest/channel.ts";
 import { systemClock, type Clock, type TimerHandle } from "../ingest/clock.ts";
 import type { IngestTransaction, IngestUpdate } from "../ingest/decode.ts";
@@ -53,10 +59,22 @@ export interface MigrationEvent {
   /** Monotonic receipt time of the transaction and when this event was made. */
   receivedAtMono: number;
   detectedAtMono: number;
+  /** Where the coin trades: absent for a PumpSwap pool; "curve" for a Pump.fun launch (`pool` is its BondingCurve). */
+  venue?: "curve";
+  /** Owner program of the mint, when the event names it (CreateEvent does). */
+  baseTokenProgram?: Address;
 }
+
+/** What the watcher follows: migrations to PumpSwap (default) or Pump.fun coin creations on their curves. */
+export type WatchTarget = "migrations" | "creations";
+
+/** Pump.fun's fee rates before the first TradeEvent (or a read of Global) says otherwise. */
+export const FALLBACK_CURVE_FEES: PoolFees = { lpFeeBps: 0, protocolFeeBps: 95, creatorFeeBps: 30 };
 
 export interface WatcherOptions {
   telemetry: LineSink;
+  /** Default "migrations". */
+  watch?: WatchTarget;
   accounts?: AccountsReader | null;
   clock?: Clock;
   /** Seconds of 1 Hz ticks per pool from its migration second (default 1800). */
@@ -98,6 +116,8 @@ export interface WatcherStats {
 }
 
 const CREATED_CACHE_LIMIT = 200_000;
+/** Pump.fun mints have 6 decimals. */
+const PUMP_BASE_DECIMALS = 6;
 const FALLBACK_FEES: PoolFees = { lpFeeBps: 20, protocolFeeBps: 5, creatorFeeBps: 5 };
 
 export class MigrationWatcher {
@@ -109,6 +129,11 @@ export class MigrationWatcher {
   private readonly idleMs: number;
   private readonly tracked = new Map<string, Tracked>();
   private readonly createdTs = new Map<string, number>();
+  /** creations: mint → its tracked bonding curve (TradeEvents name the mint, not the curve). */
+  private readonly curveOfMint = new Map<string, Tracked>();
+  /** creations: the rates the last TradeEvent charged (new curves start with them). */
+  private curveFees: PoolFees = { ...FALLBACK_CURVE_FEES };
+  private readonly watchCreations: boolean;
   private chainTimeMs = 0;
   private chainTimeSeenAtMono = 0;
   private minNextTick = Infinity;
@@ -120,11 +145,24 @@ export class MigrationWatcher {
     this.trackMs = (opts.trackSeconds ?? 1800) * 1000;
     this.idleMs = (opts.idleStopSeconds ?? 300) * 1000;
     this.poolStates = new PoolStateCache(opts.accounts ?? null, () => this.clock.monoMs());
+    this.watchCreations = opts.watch === "creations";
     if (opts.tickFallbackAfterMs !== null) this.armFallback();
   }
 
   /** Loads fee configuration; call before streaming (failures are logged, fees then fall back). */
   async init(): Promise<void> {
+    if (this.watchCreations) {
+      try {
+        const [global] = (await this.opts.accounts?.getMultipleAccounts([PUMPFUN_GLOBAL_ADDRESS])) ?? [null];
+        if (global) {
+          const g = decodePumpFunGlobal(global.data);
+          this.curveFees = { lpFeeBps: 0, protocolFeeBps: g.feeBasisPoints, creatorFeeBps: g.creatorFeeBasisPoints };
+        }
+      } catch (err) {
+        this.opts.logger?.warn({ err: (err as Error).message }, "could not load Pump.fun Global fee rates");
+      }
+      return;
+    }
     try {
       await this.poolStates.loadConfig();
     } catch (err) {
@@ -164,21 +202,84 @@ export class MigrationWatcher {
     for (const e of events) {
       switch (e.name) {
         case "CreatePoolEvent":
-          if (this.isPumpMigration(tx, events, e.event.baseMint, e.event.pool)) this.onMigration(tx, ts, e);
+          if (!this.watchCreations && this.isPumpMigration(tx, events, e.event.baseMint, e.event.pool)) this.onMigration(tx, ts, e);
           break;
         case "BuyEvent":
         case "SellEvent":
-          this.onSwap(tx, ts, e);
+          if (!this.watchCreations) this.onSwap(tx, ts, e);
           break;
         case "CreateEvent":
           this.stats.creates++;
-          if (this.createdTs.size >= CREATED_CACHE_LIMIT) this.createdTs.delete(this.createdTs.keys().next().value!);
-          this.createdTs.set(e.event.mint, e.event.timestamp * 1000);
+          if (this.watchCreations) this.onLaunch(tx, ts, e);
+          else {
+            if (this.createdTs.size >= CREATED_CACHE_LIMIT) this.createdTs.delete(this.createdTs.keys().next().value!);
+            this.createdTs.set(e.event.mint, e.event.timestamp * 1000);
+          }
+          break;
+        case "TradeEvent":
+          if (this.watchCreations) this.onCurveTrade(tx, ts, e);
           break;
         default:
           break;
       }
     }
+  }
+
+  /** A Pump.fun coin is created: follow its bonding curve as a market from this second. */
+  private onLaunch(tx: IngestTransaction, ts: number, e: Extract<ExtractedEvent, { name: "CreateEvent" }>): void {
+    const ev = e.event;
+    if (this.tracked.has(ev.bondingCurve)) return;
+    const fees = { ...this.curveFees };
+    const baseReserve = ev.virtualTokenReserves;
+    const quoteReserve = ev.virtualQuoteReserves || ev.virtualSolReserves;
+    this.stats.migrations++;
+    this.opts.metrics?.migrations.inc();
+    const migration: TelemetryMigration = {
+      type: "migration", v: 1, ts, slot: tx.slot, sig: tx.signature, mint: ev.mint, pool: ev.bondingCurve, creator: ev.creator,
+      base_reserve: baseReserve, quote_reserve: quoteReserve, base_decimals: PUMP_BASE_DECIMALS,
+      lp_fee_bps: fees.lpFeeBps, protocol_fee_bps: fees.protocolFeeBps, creator_fee_bps: fees.creatorFeeBps, token_created_ts: ts,
+    };
+    this.emitLine("migration", JSON.stringify(migration) + "\n", tx.receivedAtMono);
+    this.opts.telemetry.event?.(migration);
+    const t = this.track(ev.mint, ev.bondingCurve, ts, tx.slot, baseReserve, quoteReserve);
+    this.curveOfMint.set(ev.mint, t);
+    const event: MigrationEvent = {
+      signature: tx.signature,
+      slot: tx.slot,
+      ts,
+      mint: ev.mint,
+      pool: ev.bondingCurve,
+      coinCreator: ev.creator,
+      poolAuthority: ev.bondingCurve,
+      lpMint: DEFAULT_ADDRESS,
+      baseReserve,
+      quoteReserve,
+      baseDecimals: PUMP_BASE_DECIMALS,
+      fees,
+      tokenCreatedTs: ts,
+      isMayhemMode: ev.isMayhemMode,
+      receivedAtMono: tx.receivedAtMono,
+      detectedAtMono: this.clock.monoMs(),
+      venue: "curve",
+      baseTokenProgram: ev.tokenProgram,
+    };
+    this.migrations.push(event);
+  }
+
+  /** A buy or sell on a followed curve: TradeEvent reserves are the curve's after the trade. */
+  private onCurveTrade(tx: IngestTransaction, ts: number, e: Extract<ExtractedEvent, { name: "TradeEvent" }>): void {
+    const ev = e.event;
+    if (ev.feeBasisPoints || ev.creatorFeeBasisPoints) {
+      this.curveFees.protocolFeeBps = ev.feeBasisPoints;
+      this.curveFees.creatorFeeBps = ev.creatorFeeBasisPoints;
+    }
+    const t = this.curveOfMint.get(ev.mint);
+    if (!t || !this.tracked.has(t.pool)) return;
+    t.baseReserve = ev.virtualTokenReserves;
+    t.quoteReserve = ev.virtualQuoteReserves || ev.virtualSolReserves;
+    // flow.quote is what the trader paid in total (buy) or received net (sell), as for swaps.
+    const feesLamports = ev.fee + ev.creatorFee;
+    this.emitFlow(tx, ts, t, ev.isBuy ? "buy" : "sell", ev.user, ev.tokenAmount, ev.isBuy ? ev.solAmount + feesLamports : ev.solAmount - feesLamports);
   }
 
   private isPumpMigration(tx: IngestTransaction, events: ExtractedEvent[], mint: string, pool: string): boolean {
@@ -210,10 +311,7 @@ export class MigrationWatcher {
       lp_fee_bps: fees.lpFeeBps, protocol_fee_bps: fees.protocolFeeBps, creator_fee_bps: fees.creatorFeeBps,
       ...(created !== null ? { token_created_ts: created } : {}),
     } as TelemetryMigration);
-    const t: Tracked = { mint: ev.baseMint, pool: ev.pool, t0: ts, lastTickTs: ts + this.trackMs - 1000, nextTickTs: ts, lastFlowTs: ts, baseReserve: ev.poolBaseAmount, quoteReserve: ev.poolQuoteAmount, migrationSlot: tx.slot, slotOffsetMs: ((ts % 400) + 400) % 400 };
-    this.tracked.set(ev.pool, t);
-    if (t.nextTickTs < this.minNextTick) this.minNextTick = t.nextTickTs;
-    this.opts.metrics?.activeTelemetry.set(this.tracked.size);
+    this.track(ev.baseMint, ev.pool, ts, tx.slot, ev.poolBaseAmount, ev.poolQuoteAmount);
     const event: MigrationEvent = {
       signature: tx.signature,
       slot: tx.slot,
@@ -237,6 +335,14 @@ export class MigrationWatcher {
     void this.poolStates.prewarm(ev.pool, ev.baseMint);
   }
 
+  private track(mint: Address, pool: Address, ts: number, slot: number, baseReserve: number, quoteReserve: number): Tracked {
+    const t: Tracked = { mint, pool, t0: ts, lastTickTs: ts + this.trackMs - 1000, nextTickTs: ts, lastFlowTs: ts, baseReserve, quoteReserve, migrationSlot: slot, slotOffsetMs: ((ts % 400) + 400) % 400 };
+    this.tracked.set(pool, t);
+    if (t.nextTickTs < this.minNextTick) this.minNextTick = t.nextTickTs;
+    this.opts.metrics?.activeTelemetry.set(this.tracked.size);
+    return t;
+  }
+
   private onSwap(tx: IngestTransaction, ts: number, e: Extract<ExtractedEvent, { name: "BuyEvent" | "SellEvent" }>): void {
     const t = this.tracked.get(e.event.pool);
     if (!t) return;
@@ -258,15 +364,19 @@ export class MigrationWatcher {
       t.baseReserve = s.poolBaseTokenReserves + s.baseAmountIn;
       t.quoteReserve = s.poolQuoteTokenReserves - s.quoteAmountOutWithoutLpFee;
     }
+    this.emitFlow(tx, ts, t, side, e.event.user, base, quote);
+  }
+
+  private emitFlow(tx: IngestTransaction, ts: number, t: Tracked, side: "buy" | "sell", user: string, base: number, quote: number): void {
     t.lastFlowTs = Math.max(t.lastFlowTs, ts);
     this.stats.flows++;
     this.emitLine(
       "flow",
-      `{"type":"flow","v":1,"ts":${ts},"slot":${tx.slot},"sig":"${tx.signature}","mint":"${t.mint}","pool":"${t.pool}","side":"${side}","user":"${e.event.user}","base":${base},"quote":${quote},"base_reserve":${t.baseReserve},"quote_reserve":${t.quoteReserve}}\n`,
+      `{"type":"flow","v":1,"ts":${ts},"slot":${tx.slot},"sig":"${tx.signature}","mint":"${t.mint}","pool":"${t.pool}","side":"${side}","user":"${user}","base":${base},"quote":${quote},"base_reserve":${t.baseReserve},"quote_reserve":${t.quoteReserve}}\n`,
       tx.receivedAtMono,
     );
     this.opts.telemetry.event?.({
-      type: "flow", v: 1, ts, slot: tx.slot, sig: tx.signature, mint: t.mint, pool: t.pool, side, user: e.event.user,
+      type: "flow", v: 1, ts, slot: tx.slot, sig: tx.signature, mint: t.mint, pool: t.pool, side, user,
       base, quote, base_reserve: t.baseReserve, quote_reserve: t.quoteReserve,
     });
   }
@@ -289,6 +399,7 @@ export class MigrationWatcher {
         this.opts.telemetry.event?.({ type: "tick", v: 1, ts: T, slot, mint: t.mint, pool: t.pool, base_reserve: t.baseReserve, quote_reserve: t.quoteReserve });
         if (T >= t.lastTickTs || T - t.lastFlowTs >= this.idleMs) {
           this.tracked.delete(t.pool);
+          if (this.watchCreations) this.curveOfMint.delete(t.mint);
           this.opts.metrics?.activeTelemetry.set(this.tracked.size);
           break;
         }

@@ -200,12 +200,4 @@ describe("refusals", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("config metricsAddr (from --metrics-addr)");
   }, 30_000);
-
-  test("token mode is refused until the token-creation watcher exists", async () => {
-    const dir = scratch();
-    const r = await runFerrix(["token", "--auto-trade", ...sandboxFlags(dir)], { cwd: dir });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("token mode needs the token-creation watcher");
-    expect(existsSync(join(dir, "trades.db"))).toBe(false);
-  }, 30_000);
 });

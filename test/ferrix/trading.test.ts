@@ -14,104 +14,19 @@
  *    by the devchain, recorded in trades.db with the chain's amounts, the key never printed.
  */
 import { Database } from "bun:sqlite";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startDevchain, type Devchain, type FlowRecord, type MigrationRecord, type RunningDevchain, type StartDevchainOptions } from "../../lib/devchain/index.ts";
+import type { Devchain, FlowRecord, MigrationRecord } from "../../lib/devchain/index.ts";
 import { testKeypair, writeKeypairFile } from "../../lib/trading/testing.ts";
-import type { TradeRow } from "../../lib/trading/index.ts";
-import { ensureBuilt, FERRIX_BIN, runFerrix, sandboxFlags, scratchDir, startFerrix, type RunningFerrix } from "./helpers.ts";
+import { chainFlags, devchain, healthy, readJsonl, run, scratch, tradeRows, until, watchStatus } from "./engine_rig.ts";
+import { ensureBuilt, FERRIX_BIN, runFerrix, sandboxFlags } from "./helpers.ts";
 
 const SIM_WALLET = "4eiA9LfFkxoSLBfpYuQDoNWhzBD5xjp37cTH2z5dqHBa";
 
 beforeAll(() => ensureBuilt("ferrix"), 120_000);
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function devchain(opts: Partial<StartDevchainOptions>): Promise<RunningDevchain> {
-  const dc = await startDevchain({ seed: 21, migrationsPerDay: 4000, createLookaheadMs: 3_600_000, speed: 30, ...opts });
-  cleanups.push(() => dc.stop());
-  return dc;
-}
-
-function scratch(): string {
-  const d = scratchDir();
-  dirs.push(d);
-  return d;
-}
-
-function run(args: string[], dir: string): RunningFerrix {
-  const f = startFerrix(args, { cwd: dir, bin: FERRIX_BIN });
-  cleanups.push(async () => {
-    if (f.proc.exitCode === null && f.proc.signalCode === null) {
-      f.proc.kill("SIGKILL");
-      await f.exited;
-    }
-  });
-  return f;
-}
-
-/** Watches the status file: the largest counts it showed. */
-function watchStatus(path: string) {
-  const seen = { open_positions: 0, observers: 0, writes: 0, last: null as Record<string, unknown> | null };
-  const timer = setInterval(() => {
-    try {
-      const s = JSON.parse(readFileSync(path, "utf8"));
-      seen.open_positions = Math.max(seen.open_positions, s.open_positions);
-      seen.observers = Math.max(seen.observers, s.observers);
-      seen.writes++;
-      seen.last = s;
-    } catch {
-      // not written yet
-    }
-  }, 25);
-  cleanups.push(() => clearInterval(timer));
-  return seen;
-}
-
-function tradeRows(dbPath: string): TradeRow[] {
-  if (!existsSync(dbPath)) return [];
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.query("SELECT * FROM trades ORDER BY id").all() as TradeRow[];
-  } catch {
-    return [];
-  } finally {
-    db.close();
-  }
-}
-
-async function until(cond: () => boolean, timeoutMs: number, what: string, f?: RunningFerrix): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (f && (f.proc.exitCode !== null || f.proc.signalCode !== null)) throw new Error(`ferrix exited before ${what}\n${f.stdout().slice(-3000)}\n${f.stderr()}`);
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}` + (f ? `\n${f.stdout().slice(-3000)}\n${f.stderr()}` : ""));
-    await Bun.sleep(50);
-  }
-}
-
-async function healthy(f: RunningFerrix): Promise<string> {
-  const listening = await f.waitForLog((l) => l.msg === "metrics listening", 15_000, "metrics listening");
-  await f.waitForLog((l) => l.msg === "ferrix started", 15_000, "ferrix started");
-  const url = String(listening.url);
-  const end = Date.now() + 10_000;
-  while ((await fetch(`${url}/health`)).status !== 200) {
-    if (Date.now() > end) throw new Error("ferrix never became healthy against the devchain");
-    await Bun.sleep(50);
-  }
-  return url;
-}
-
-const readJsonl = (path: string) => (existsSync(path) ? readFileSync(path, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>) : []);
 const migrations = (chain: Devchain) => new Set(chain.records.filter((r): r is MigrationRecord => r.type === "migration").map((r) => r.mint));
-const chainFlags = (dc: RunningDevchain) => ["--grpc-url", dc.grpcUrl, "--rpc-url", dc.rpcUrl];
 
 describe("bin/ferrix trading on the devchain", () => {
   test("autobuysell --checks-off (paper): positions for devchain mints, status counts, decision records, nothing sent; SIGUSR2 and reset-breaker reset the breaker", async () => {

@@ -1,0 +1,241 @@
+/**
+ * Live trading on a Pump.fun bonding curve (`ferrix token --auto-trade --live`): what a curve buy
+ * or sell needs to know, its instructions, and how its fill is read back.
+ *
+ *   buy:  compute-unit limit + price · create the user's ATA idempotently with the mint's own
+ *         token program (Token-2022 aware) · buy_exact_sol_in (spend, min_tokens_out) — or buy
+ *         (amount, max_sol_cost) — with the SDK's remaining accounts · [tip]
+ *   sell: compute-unit limit + price · sell (amount, min_sol_output) · [CloseAccount on the
+ *         emptied ATA, returning its rent] · [tip]
+ * Curves take native SOL: no WSOL account is wrapped or closed. The creator vault is the PDA of
+ * BondingCurve.creator (a set_creator changes it: the sell processor's creator-vault retry
+ * re-reads the curve). Quotes are lib/amm/curve.ts's, from the curve's virtual reserves.
+ */
+import { createNoopSigner, type Address, type Instruction } from "@solana/kit";
+import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
+import { getTransferSolInstruction } from "@solana-program/system";
+import { getCloseAccountInstruction, getCreateAssociatedTokenIdempotentInstruction } from "@solana-program/token";
+import type { PoolFees, PoolReserves } from "../amm/index.ts";
+import { DEFAULT_ADDRESS, PUMPFUN_GLOBAL_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../chain/constants.ts";
+import type { ExtractedEvent } from "../chain/events.ts";
+import { ataSync, bondingCurveSync } from "../chain/pda_sync.ts";
+import {
+  buildCurveBuyExactSolInInstruction,
+  buildCurveBuyInstruction,
+  buildCurveSellInstruction,
+  decodeBondingCurve,
+  decodePumpFunGlobal,
+  pickCurveBuybackFeeRecipient,
+  pickCurveFeeRecipient,
+  PUMPFUN_ERRORS,
+  type PumpFunGlobalAccount,
+} from "../chain/pumpfun.ts";
+import { tokenAccountAmount } from "./pool_info.ts";
+import type { TradingRpc } from "./rpc.ts";
+import type { ComputeBudget, Tip } from "./txbuild.ts";
+import type { FailureKind, Fill, MigrationSignalEvent } from "./types.ts";
+
+/** Everything about a curve a transaction needs. */
+export interface CurveInfo {
+  /** The BondingCurve account (the actor's "pool"). */
+  curve: Address;
+  mint: Address;
+  tokenProgram: Address;
+  /** BondingCurve.creator: its creator vault takes the creator fee. */
+  creator: Address;
+  complete: boolean;
+  isMayhemMode: boolean;
+  isCashbackCoin: boolean;
+  fees: PoolFees;
+  baseDecimals: number;
+}
+
+export interface CurveFeeRecipients {
+  feeRecipient: Address;
+  buybackFeeRecipient: Address;
+}
+
+export function curveFeeRecipients(global: PumpFunGlobalAccount, info: CurveInfo, random: () => number): CurveFeeRecipients {
+  return { feeRecipient: pickCurveFeeRecipient(global, info.isMayhemMode, random), buybackFeeRecipient: pickCurveBuybackFeeRecipient(global, random) };
+}
+
+/** Curve facts by curve address: from the launch event at once, else one RPC read. */
+export class CurveInfoCache {
+  private readonly curves = new Map<string, CurveInfo>();
+  private readonly pending = new Map<string, Promise<CurveInfo | null>>();
+  global: PumpFunGlobalAccount | null = null;
+
+  constructor(
+    private readonly rpc: TradingRpc,
+    private readonly limit = 20_000,
+  ) {}
+
+  async loadGlobal(): Promise<PumpFunGlobalAccount | null> {
+    const [g] = await this.rpc.getMultipleAccounts([PUMPFUN_GLOBAL_ADDRESS]);
+    if (g) this.global = decodePumpFunGlobal(g.data);
+    return this.global;
+  }
+
+  get(curve: string): CurveInfo | undefined {
+    return this.curves.get(curve);
+  }
+
+  private set(info: CurveInfo): void {
+    if (this.curves.size >= this.limit && !this.curves.has(info.curve)) this.curves.delete(this.curves.keys().next().value!);
+    this.curves.set(info.curve, info);
+  }
+
+  /** Synchronously from the launch (CreateEvent names the token program and the creator). */
+  fromLaunch(ev: MigrationSignalEvent): CurveInfo | null {
+    const have = this.curves.get(ev.pool);
+    if (have) return have;
+    if (!ev.base_token_program) return null;
+    const info: CurveInfo = {
+      curve: ev.pool as Address,
+      mint: ev.mint as Address,
+      tokenProgram: ev.base_token_program as Address,
+      creator: ev.creator as Address,
+      complete: false,
+      isMayhemMode: false,
+      isCashbackCoin: false,
+      fees: { lpFeeBps: 0, protocolFeeBps: ev.protocol_fee_bps, creatorFeeBps: ev.creator_fee_bps },
+      baseDecimals: ev.base_decimals,
+    };
+    this.set(info);
+    return info;
+  }
+
+  load(curve: string, hint?: { mint?: string; fees?: PoolFees; baseDecimals?: number }): Promise<CurveInfo | null> {
+    const have = this.curves.get(curve);
+    return have ? Promise.resolve(have) : this.fetch(curve, hint);
+  }
+
+  /** Re-reads the curve (creator, complete); keeps fees and decimals. */
+  async refresh(curve: string): Promise<CurveInfo | null> {
+    const prev = this.curves.get(curve);
+    this.curves.delete(curve);
+    const info = await this.fetch(curve, prev ? { mint: prev.mint, fees: prev.fees, baseDecimals: prev.baseDecimals } : undefined);
+    if (!info && prev) this.set(prev);
+    return info;
+  }
+
+  private fetch(curve: string, hint?: { mint?: string; fees?: PoolFees; baseDecimals?: number }): Promise<CurveInfo | null> {
+    const inflight = this.pending.get(curve);
+    if (inflight) return inflight;
+    const p = (async () => {
+      // The curve account does not name its mint; the launch (or the position's row) does.
+      const mint = hint?.mint as Address | undefined;
+      if (!mint) return null;
+      const [curveAcc, mintAcc] = await this.rpc.getMultipleAccounts([curve, mint]);
+      if (!curveAcc || !mintAcc) return null;
+      const c = decodeBondingCurve(curveAcc.data);
+      if (bondingCurveSync(mint) !== curve) return null;
+      const info: CurveInfo = {
+        curve: curve as Address,
+        mint,
+        tokenProgram: (mintAcc.owner === TOKEN_2022_PROGRAM_ADDRESS ? TOKEN_2022_PROGRAM_ADDRESS : TOKEN_PROGRAM_ADDRESS) as Address,
+        creator: c.creator,
+        complete: c.complete,
+        isMayhemMode: c.isMayhemMode,
+        isCashbackCoin: c.isCashbackCoin,
+        fees: hint?.fees ?? this.globalFees(c.creator),
+        baseDecimals: mintAcc.data.length > 44 ? mintAcc.data[44] : (hint?.baseDecimals ?? 6),
+      };
+      this.set(info);
+      return info;
+    })()
+      .catch(() => null)
+      .finally(() => this.pending.delete(curve));
+    this.pending.set(curve, p);
+    return p;
+  }
+
+  private globalFees(creator: Address): PoolFees {
+    const g = this.global;
+    return { lpFeeBps: 0, protocolFeeBps: g?.feeBasisPoints ?? 95, creatorFeeBps: creator === DEFAULT_ADDRESS ? 0 : (g?.creatorFeeBasisPoints ?? 30) };
+  }
+
+  /** The curve's virtual reserves read now (base = tokens, quote = lamports). */
+  async reserves(curve: string): Promise<PoolReserves | null> {
+    const [acc] = await this.rpc.getMultipleAccounts([curve]);
+    if (!acc) return null;
+    const c = decodeBondingCurve(acc.data);
+    const info = this.curves.get(curve);
+    if (info) info.complete = c.complete;
+    return { baseReserve: c.virtualTokenReserves, quoteReserve: c.virtualQuoteReserves };
+  }
+}
+
+function budgetIxs(b: ComputeBudget): Instruction[] {
+  return [getSetComputeUnitLimitInstruction({ units: b.units }), getSetComputeUnitPriceInstruction({ microLamports: BigInt(Math.max(0, Math.floor(b.microLamportsPerUnit))) })];
+}
+
+function tipIxs(user: Address, tip: Tip | null | undefined): Instruction[] {
+  return tip && tip.lamports > 0 ? [getTransferSolInstruction({ source: createNoopSigner(user), destination: tip.account, amount: BigInt(tip.lamports) })] : [];
+}
+
+export type CurveBuyOrder = { kind: "exact_sol_in"; spendLamports: number; minTokensOut: number } | { kind: "exact_tokens_out"; tokens: number; maxSolCost: number };
+
+export function buildCurveBuyInstructions(input: { user: Address; curve: CurveInfo; recipients: CurveFeeRecipients; order: CurveBuyOrder; budget: ComputeBudget; tip?: Tip | null }): Instruction[] {
+  const { user, curve: c, order } = input;
+  const accounts = { mint: c.mint, user, creator: c.creator, tokenProgram: c.tokenProgram, ...input.recipients };
+  const trade =
+    order.kind === "exact_sol_in"
+      ? buildCurveBuyExactSolInInstruction({ ...accounts, spendableSolIn: order.spendLamports, minTokensOut: order.minTokensOut })
+      : buildCurveBuyInstruction({ ...accounts, amount: order.tokens, maxSolCost: order.maxSolCost });
+  return [
+    ...budgetIxs(input.budget),
+    getCreateAssociatedTokenIdempotentInstruction({ payer: createNoopSigner(user), ata: ataSync(user, c.mint, c.tokenProgram), owner: user, mint: c.mint, tokenProgram: c.tokenProgram }),
+    trade,
+    ...tipIxs(user, input.tip),
+  ];
+}
+
+export function buildCurveSellInstructions(input: { user: Address; curve: CurveInfo; recipients: CurveFeeRecipients; tokens: number; minSolOut: number; budget: ComputeBudget; closeTokenAccount: boolean; tip?: Tip | null }): Instruction[] {
+  const { user, curve: c } = input;
+  const ixs: Instruction[] = [
+    ...budgetIxs(input.budget),
+    buildCurveSellInstruction({ mint: c.mint, user, creator: c.creator, tokenProgram: c.tokenProgram, ...input.recipients, cashback: c.isCashbackCoin, amount: input.tokens, minSolOutput: input.minSolOut }),
+  ];
+  if (input.closeTokenAccount) {
+    ixs.push(getCloseAccountInstruction({ account: ataSync(user, c.mint, c.tokenProgram), destination: user, owner: createNoopSigner(user) }, { programAddress: c.tokenProgram as typeof TOKEN_PROGRAM_ADDRESS }));
+  }
+  return [...ixs, ...tipIxs(user, input.tip)];
+}
+
+/** Pump.fun's program errors as the sell processor treats them. */
+export function classifyCurveError(code: number | null): FailureKind | null {
+  if (code === PUMPFUN_ERRORS.TooMuchSolRequired || code === PUMPFUN_ERRORS.TooLittleSolReceived || code === PUMPFUN_ERRORS.BuySlippageBelowMinTokensOut) return "slippage";
+  if (code === PUMPFUN_ERRORS.BondingCurveComplete) return "no_pool";
+  return null;
+}
+
+/**
+ * A landed curve trade's fill from its TradeEvent: lamports are what we paid in total (buy) or
+ * received net (sell) — the curve's sol_amount plus or minus the protocol and creator fees.
+ */
+export function curveFillOf(
+  side: "buy" | "sell",
+  events: readonly ExtractedEvent[],
+  user: Address,
+  base: Pick<Fill, "signature" | "slot" | "landedTs" | "feesLamports">,
+  /** The user's token account after a buy (its balance and rent), when it could be read. */
+  tokenAccount: { amount: number; lamports: number } | null,
+): Fill | null {
+  const ev = events.find((e) => e.name === "TradeEvent" && e.event.user === user && e.event.isBuy === (side === "buy"));
+  if (!ev || ev.name !== "TradeEvent") return null;
+  const t = ev.event;
+  const fees = t.fee + t.creatorFee;
+  if (side === "sell") return { ...base, tokens: t.tokenAmount, lamports: t.solAmount - fees, rentLamports: 0 };
+  // Held before = balance after − bought; none before means a full sell may close the account.
+  const firstBuy = tokenAccount ? tokenAccount.amount - t.tokenAmount <= 0 : true;
+  return {
+    ...base,
+    tokens: t.tokenAmount,
+    lamports: t.solAmount + fees,
+    rentLamports: firstBuy && tokenAccount ? tokenAccount.lamports : 0,
+    closeable: firstBuy,
+  };
+}
+
+export { tokenAccountAmount };
