@@ -15,9 +15,9 @@ import { createNoopSigner, type Address, type Instruction } from "@solana/kit";
 import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
 import { getTransferSolInstruction } from "@solana-program/system";
 import { getCloseAccountInstruction, getCreateAssociatedTokenIdempotentInstruction } from "@solana-program/token";
-import type { PoolFees, PoolReserves } from "../amm/index.ts";
+import { maxQuoteWithSlippage, minBaseWithSlippage, minQuoteWithSlippage, type PoolFees, type PoolReserves } from "../amm/index.ts";
 import { DEFAULT_ADDRESS, PUMPFUN_GLOBAL_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../chain/constants.ts";
-import type { ExtractedEvent } from "../chain/events.ts";
+import { eventsFromLogs, type ExtractedEvent } from "../chain/events.ts";
 import { ataSync, bondingCurveSync } from "../chain/pda_sync.ts";
 import {
   buildCurveBuyExactSolInInstruction,
@@ -30,10 +30,18 @@ import {
   PUMPFUN_ERRORS,
   type PumpFunGlobalAccount,
 } from "../chain/pumpfun.ts";
+import type { Clock } from "../ingest/clock.ts";
+import type { Logger } from "../log/index.ts";
+import { createRng, hashSeed } from "../util/rng.ts";
+import { failure, type BuyHooks, type Executor, type SellAttempt } from "./executor.ts";
+import { BlockhashCache, classifyError, DEFAULT_LIVE_OPTIONS, RpcSender, SendJournal, type LiveOptions, type SubmitOutcome, type TxSender } from "./live.ts";
+import type { TradingMetrics } from "./metrics.ts";
 import { tokenAccountAmount } from "./pool_info.ts";
-import type { TradingRpc } from "./rpc.ts";
-import type { ComputeBudget, Tip } from "./txbuild.ts";
-import type { FailureKind, Fill, MigrationSignalEvent } from "./types.ts";
+import { customErrorCode, type TradingRpc } from "./rpc.ts";
+import type { TradingSigner } from "./signer.ts";
+import { signTransaction, type ComputeBudget, type Tip } from "./txbuild.ts";
+import type { BuyIntent, ExecResult, FailureKind, Fill, MigrationSignalEvent, SellOrder } from "./types.ts";
+import { VENUE_QUOTES } from "./venue.ts";
 
 /** Everything about a curve a transaction needs. */
 export interface CurveInfo {
@@ -238,4 +246,144 @@ export function curveFillOf(
   };
 }
 
-export { tokenAccountAmount };
+export interface CurveLiveExecutorDeps {
+  rpc: TradingRpc;
+  signer: TradingSigner;
+  curves: CurveInfoCache;
+  streamReserves: (curve: Address) => PoolReserves | null;
+  chainNow: () => number;
+  clock: Clock;
+  options?: Partial<LiveOptions>;
+  sender?: TxSender;
+  metrics?: TradingMetrics;
+  logger?: Logger;
+  nowMs: () => number;
+}
+
+/**
+ * The live executor of token mode: the same simulate-gated send, journal, confirmation and
+ * settlement as PumpSwap's (./live.ts), with curve transactions and TradeEvent fills.
+ */
+export class CurveLiveExecutor implements Executor {
+  readonly mode = "live" as const;
+  readonly options: LiveOptions;
+  readonly blockhash: BlockhashCache;
+  readonly sender: TxSender;
+
+  constructor(private readonly d: CurveLiveExecutorDeps) {
+    this.options = { ...DEFAULT_LIVE_OPTIONS, ...d.options, computeUnits: { ...DEFAULT_LIVE_OPTIONS.computeUnits, ...d.options?.computeUnits } };
+    this.blockhash = new BlockhashCache(d.rpc, d.clock, this.options.blockhashRefreshMs, d.logger);
+    const journal = this.options.sendJournal ? new SendJournal(this.options.sendJournal) : null;
+    this.sender = d.sender ?? new RpcSender(d.rpc, { clock: d.clock, confirmTimeoutMs: this.options.confirmTimeoutMs, confirmPollMs: this.options.confirmPollMs, journal, metrics: d.metrics, nowMs: d.nowMs, classify: classifyCurveFailure });
+  }
+
+  get address(): Address {
+    return this.d.signer.address;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.blockhash.start(), this.d.curves.loadGlobal()]);
+    if (!this.d.curves.global) throw new Error("Pump.fun Global account not found on the RPC endpoint");
+  }
+
+  stop(): void {
+    this.blockhash.stop();
+  }
+
+  private recipients(positionId: string, c: CurveInfo): CurveFeeRecipients {
+    const rng = createRng(hashSeed(7, positionId));
+    return curveFeeRecipients(this.d.curves.global!, c, () => rng.next());
+  }
+
+  private budget(units: number): ComputeBudget {
+    return { units, microLamportsPerUnit: Math.floor((this.options.priorityFeeLamports * 1_000_000) / units) };
+  }
+
+  private curveInfo(curve: Address, hint: { mint: string; fees: PoolFees; baseDecimals: number }): CurveInfo | Promise<CurveInfo | null> {
+    return this.d.curves.get(curve) ?? this.d.curves.load(curve, hint);
+  }
+
+  async buy(intent: BuyIntent, spendLamports: number, hooks: BuyHooks = {}): Promise<ExecResult> {
+    if (intent.priorSignature) {
+      const prior = await this.reconcile(intent.priorSignature, "buy", intent.pool, intent.baseDecimals, intent.mint);
+      if (prior) return prior;
+    }
+    const info = await this.curveInfo(intent.pool, { mint: intent.mint, fees: intent.fees, baseDecimals: intent.baseDecimals });
+    if (!info) return failure("no_pool", `bonding curve ${intent.pool} not found`);
+    if (info.complete) return failure("no_pool", `bonding curve ${intent.pool} is complete (the coin migrated)`);
+    const quote = VENUE_QUOTES.curve.buy(this.d.streamReserves(intent.pool) ?? intent.reserves, spendLamports, info.fees);
+    if (!quote) return failure("no_pool", "no usable curve reserves to quote the buy");
+    const order: CurveBuyOrder =
+      this.options.buyInstruction === "buy"
+        ? { kind: "exact_tokens_out", tokens: quote.tokens, maxSolCost: maxQuoteWithSlippage(quote.lamports, intent.slippageBps) }
+        : { kind: "exact_sol_in", spendLamports, minTokensOut: minBaseWithSlippage(quote.tokens, intent.slippageBps) };
+    const ixs = buildCurveBuyInstructions({ user: this.address, curve: info, recipients: this.recipients(intent.positionId, info), order, budget: this.budget(this.options.computeUnits.buy), tip: this.options.tip });
+    return this.submit(ixs, "buy", intent.positionId, info, hooks);
+  }
+
+  async sell(order: SellOrder, a: SellAttempt, hooks: BuyHooks = {}): Promise<ExecResult> {
+    if (a.attempt === 1 && order.priorSignature) {
+      const prior = await this.reconcile(order.priorSignature, "sell", order.pool, order.baseDecimals, order.mint);
+      if (prior && prior.ok) return prior;
+    }
+    const info = await this.curveInfo(order.pool, { mint: order.mint, fees: order.fees, baseDecimals: order.baseDecimals });
+    if (!info) return failure("no_pool", `bonding curve ${order.pool} not found`);
+    const reserves = a.attempt === 1 ? (this.d.streamReserves(order.pool) ?? a.reserves) : a.reserves;
+    const quote = VENUE_QUOTES.curve.sell(reserves, order.tokens, info.fees);
+    const minSolOut = a.unbounded || !quote ? 0 : minQuoteWithSlippage(quote.lamports, a.slippageBps);
+    const ixs = buildCurveSellInstructions({ user: this.address, curve: info, recipients: this.recipients(order.positionId, info), tokens: order.tokens, minSolOut, budget: this.budget(this.options.computeUnits.sell), closeTokenAccount: order.closeBaseAccount, tip: this.options.tip });
+    return this.submit(ixs, "sell", order.positionId, info, hooks);
+  }
+
+  private async submit(ixs: Instruction[], side: "buy" | "sell", positionId: string, info: CurveInfo, hooks: BuyHooks): Promise<ExecResult> {
+    const blockhash = this.blockhash.peek() ?? (await this.blockhash.get());
+    const tx = signTransaction(this.d.signer, ixs, blockhash);
+    hooks.onSigned?.(tx.signature);
+    return this.settle(await this.sender.submit(tx, { side, positionId }), side, info);
+  }
+
+  /** A landed (or failed) submission → the fill, from its TradeEvent. */
+  private async settle(out: SubmitOutcome, side: "buy" | "sell", info: CurveInfo): Promise<ExecResult> {
+    if (!out.sent) return { ok: false, failure: out.failure };
+    const landedTs = this.d.chainNow();
+    const tx = await this.d.rpc.getTransaction(out.signature).catch(() => null);
+    const logs = tx?.logs ?? out.logs;
+    const fee = (tx?.fee ?? 5_000 + this.options.priorityFeeLamports) + (out.err == null ? (this.options.tip?.lamports ?? 0) : 0);
+    const err = out.err ?? tx?.err;
+    if (err != null) {
+      const c = classifyCurveFailure(err, logs);
+      return { ok: false, failure: { kind: c.kind, code: c.code, message: `transaction failed on chain: ${JSON.stringify(err)}`, landed: true, feesLamports: fee, signature: out.signature } };
+    }
+    let account: { amount: number; lamports: number } | null = null;
+    if (side === "buy") {
+      const [acc] = await this.d.rpc.getMultipleAccounts([ataSync(this.address, info.mint, info.tokenProgram)]).catch(() => [null]);
+      account = acc ? { amount: tokenAccountAmount(acc.data), lamports: acc.lamports } : null;
+    }
+    const fill = curveFillOf(side, eventsFromLogs(logs).events, this.address, { signature: out.signature, slot: out.slot, landedTs, feesLamports: fee }, account);
+    if (!fill) return { ok: false, failure: { kind: "other", code: null, message: `${side} landed but its TradeEvent is missing`, landed: true, feesLamports: fee, signature: out.signature } };
+    return { ok: true, fill };
+  }
+
+  /** A signature from before a restart: its fill when it landed, its failure when it failed, null when unknown. */
+  async reconcile(signature: string, side: "buy" | "sell", curve: Address, baseDecimals: number, mint?: string): Promise<ExecResult | null> {
+    const [st] = await this.d.rpc.getSignatureStatuses([signature]).catch(() => [null]);
+    if (!st) return null;
+    const info = this.d.curves.get(curve) ?? (mint ? await this.d.curves.load(curve, { mint, baseDecimals }) : null);
+    if (!info) return null;
+    return this.settle({ sent: true, signature, slot: st.slot, err: st.err, logs: [] }, side, info);
+  }
+
+  async freshReserves(curve: Address): Promise<PoolReserves | null> {
+    return (await this.d.curves.reserves(curve).catch(() => null)) ?? this.d.streamReserves(curve);
+  }
+
+  async refreshPool(curve: Address): Promise<boolean> {
+    return (await this.d.curves.refresh(curve)) !== null;
+  }
+}
+
+/** Pump.fun's slippage and completion errors, else the shared classification (creator vault, funds). */
+export function classifyCurveFailure(err: unknown, logs: readonly string[] = []): { kind: FailureKind; code: number | null } {
+  const code = customErrorCode(err);
+  return { kind: classifyCurveError(code) ?? classifyError(err, logs).kind, code };
+}

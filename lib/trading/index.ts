@@ -24,6 +24,7 @@
  * shutdown (after the pipeline drained): await trader; await trading.stop();
  */
 import type { Database } from "bun:sqlite";
+import type { Address } from "@solana/kit";
 import { createHash } from "node:crypto";
 import { systemClock, type Clock } from "../ingest/clock.ts";
 import type { Logger } from "../log/index.ts";
@@ -38,6 +39,7 @@ import { JsonlAppender } from "../engine/jsonl_sink.ts";
 import type { DecisionSink } from "./decisions.ts";
 import { PaperExecutor, type Executor } from "./executor.ts";
 import { LiveExecutor, SendJournal, type LiveOptions, type TxSender } from "./live.ts";
+import { CurveInfoCache, CurveLiveExecutor } from "./curve_live.ts";
 import { createTradingMetrics, type TradingMetrics } from "./metrics.ts";
 import { loadTradingState, parseEntryRecord, PersistenceQueue, utcDay, type TradingState } from "./persistence.ts";
 import { feesOf, PoolInfoCache } from "./pool_info.ts";
@@ -54,6 +56,7 @@ export { PositionActor, type ActorOptions } from "./actor.ts";
 export { PoolBars, DEFAULT_BAR_OPTIONS, type BarOptions } from "./bars.ts";
 export { MemoryDecisions, featureRecord, type DecisionSink } from "./decisions.ts";
 export { PaperExecutor, type Executor, type SellAttempt, type PaperFees } from "./executor.ts";
+export { CurveInfoCache, CurveLiveExecutor, buildCurveBuyInstructions, buildCurveSellInstructions, curveFillOf, type CurveInfo } from "./curve_live.ts";
 export { LiveExecutor, RpcSender, BlockhashCache, SendJournal, classifyError, confirmSignature, DEFAULT_LIVE_OPTIONS, PROGRAM_ERRORS, type LiveOptions, type TxSender, type SubmitOutcome } from "./live.ts";
 export { createTradingMetrics, type TradingMetrics } from "./metrics.ts";
 export { PersistenceQueue, loadTradingState, parseEntryRecord, BREAKER_STATE_KEY, type PersistOp, type PersistSink, type TradeRow, type TradeStatus, type TradingState, type EntryRecord } from "./persistence.ts";
@@ -167,14 +170,14 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
 
   let actorRef: PositionActor | null = null;
   let executor: Executor;
+  let live: LiveExecutor | CurveLiveExecutor | null = null;
   let pools: PoolInfoCache | null = null;
+  let curves: CurveInfoCache | null = null;
   if (o.mode === "live") {
-    pools = new PoolInfoCache(rpc);
-    executor = new LiveExecutor({
+    const liveDeps = {
       rpc: rpc!,
       signer: signer!,
-      pools,
-      streamReserves: (pool) => actorRef?.currentReserves(pool) ?? null,
+      streamReserves: (pool: Address) => actorRef?.currentReserves(pool) ?? null,
       chainNow: () => {
         const s = actorRef?.streamTime ?? -Infinity;
         return s > 0 ? s : nowMs();
@@ -185,7 +188,9 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
       metrics: metrics ?? undefined,
       logger,
       nowMs,
-    });
+    };
+    if (o.venue === "curve") executor = live = new CurveLiveExecutor({ ...liveDeps, curves: (curves = new CurveInfoCache(rpc!)) });
+    else executor = live = new LiveExecutor({ ...liveDeps, pools: (pools = new PoolInfoCache(rpc)) });
   } else {
     executor = new PaperExecutor({
       currentReserves: (pool) => actorRef?.currentReserves(pool) ?? null,
@@ -196,7 +201,7 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
     });
   }
 
-  if (executor instanceof LiveExecutor) await reconcileOpenRows(state, executor, persistence, risk, nowMs, logger);
+  if (live) await reconcileOpenRows(state, live, persistence, risk, nowMs, logger);
 
   const procDeps = { executor, risk, command: (c: Parameters<PositionActor["command"]>[0]) => actorRef!.command(c), persist: persistence, mode: o.mode, paramsHash, nowMs, monoMs, metrics: metrics ?? undefined, logger };
   const tradeProcessor = new TradeSignalProcessor(procDeps);
@@ -247,6 +252,10 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
   // Live: pool info from the migration itself when it names the token program, else read now in
   // the background so the buy does not wait for it.
   const prewarm = (ev: MigrationSignalEvent) => {
+    if (curves) {
+      if (!curves.fromLaunch(ev)) void curves.load(ev.pool, { mint: ev.mint, fees: feesOf(ev), baseDecimals: ev.base_decimals });
+      return;
+    }
     if (!pools || pools.fromMigration(ev)) return;
     void pools.load(ev.pool, { fees: feesOf(ev), baseDecimals: ev.base_decimals });
   };
@@ -273,7 +282,7 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
     metrics,
     wallet: signer?.address ?? null,
     async start() {
-      if (executor instanceof LiveExecutor) await executor.start();
+      if (live) await live.start();
       every(5_000, () => risk.tick());
       every(1_000, () => actor.publishMetrics());
       const quiet = o.quietFeedMs === undefined ? 3_000 : o.quietFeedMs;
@@ -316,7 +325,7 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
       const end = monoMs() + timeoutMs;
       while (tradeProcessor.busy + sellProcessor.busy > 0 && monoMs() < end) await new Promise((r) => setTimeout(r, 10));
       const unfinished = tradeProcessor.busy + sellProcessor.busy;
-      if (executor instanceof LiveExecutor) executor.stop();
+      if (live) live.stop();
       persistence.close();
       ownDecisions?.close();
       if (unfinished) logger?.warn({ unfinished }, "trading stopped with executions in flight");
@@ -332,12 +341,12 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
  * the trade, a transaction that failed on chain fails the step; an unknown signature is left for
  * the actor (a replayed entry reconciles again; otherwise the row is failed or the sell re-sent).
  */
-async function reconcileOpenRows(state: TradingState, executor: LiveExecutor, persistence: PersistenceQueue, risk: RiskGate, nowMs: () => number, logger?: Logger): Promise<void> {
+async function reconcileOpenRows(state: TradingState, executor: LiveExecutor | CurveLiveExecutor, persistence: PersistenceQueue, risk: RiskGate, nowMs: () => number, logger?: Logger): Promise<void> {
   for (const row of [...state.open]) {
     const rec = parseEntryRecord(row);
     const decimals = rec?.base_decimals ?? 6;
     if (row.status === "opening" && row.entry_sig) {
-      const res = await executor.reconcile(row.entry_sig, "buy", row.pool as never, decimals).catch(() => null);
+      const res = await executor.reconcile(row.entry_sig, "buy", row.pool as never, decimals, row.mint).catch(() => null);
       if (!res) continue;
       if (res.ok) {
         const f = res.fill;
@@ -351,7 +360,7 @@ async function reconcileOpenRows(state: TradingState, executor: LiveExecutor, pe
         state.open.splice(state.open.indexOf(row), 1);
       }
     } else if (row.status === "closing" && row.exit_sig && row.amount_in_lamports !== null) {
-      const res = await executor.reconcile(row.exit_sig, "sell", row.pool as never, decimals).catch(() => null);
+      const res = await executor.reconcile(row.exit_sig, "sell", row.pool as never, decimals, row.mint).catch(() => null);
       if (!res || !res.ok) continue;
       const f = res.fill;
       const fees = row.fees_lamports + f.feesLamports;

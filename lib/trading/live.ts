@@ -121,14 +121,23 @@ export async function confirmSignature(rpc: TradingRpc, signature: string, o: { 
 export class RpcSender implements TxSender {
   constructor(
     private readonly rpc: TradingRpc,
-    private readonly o: { clock: Clock; confirmTimeoutMs: number; confirmPollMs: number; journal: SendJournal | null; metrics?: TradingMetrics; nowMs: () => number },
+    private readonly o: {
+      clock: Clock;
+      confirmTimeoutMs: number;
+      confirmPollMs: number;
+      journal: SendJournal | null;
+      metrics?: TradingMetrics;
+      nowMs: () => number;
+      /** The program's errors (default: PumpSwap's). */
+      classify?: (err: unknown, logs: readonly string[]) => { kind: FailureKind; code: number | null };
+    },
   ) {}
 
   async submit(tx: SignedTransaction, ctx: { side: "buy" | "sell"; positionId: string }): Promise<SubmitOutcome> {
     const sim = await this.rpc.simulateTransaction(tx.base64);
     if (sim.err != null) {
       this.o.metrics?.simulations.inc({ side: ctx.side, result: "failed" });
-      const c = classifyError(sim.err, sim.logs);
+      const c = (this.o.classify ?? classifyError)(sim.err, sim.logs);
       return { sent: false, failure: { kind: c.kind === "other" ? "simulation" : c.kind, code: c.code, message: `simulation failed: ${JSON.stringify(sim.err)}`, landed: false, feesLamports: 0, signature: null } };
     }
     this.o.metrics?.simulations.inc({ side: ctx.side, result: "ok" });
@@ -256,12 +265,17 @@ export class LiveExecutor implements Executor {
     return { units, microLamportsPerUnit: Math.floor((this.options.priorityFeeLamports * 1_000_000) / units) };
   }
 
+  /**
+   * Synchronous from the call to the sender's hand-off when the pool info and a blockhash are
+   * cached (the usual case: no await before it), so the caller's remaining work runs after the
+   * transaction is on its way.
+   */
   async buy(intent: BuyIntent, spendLamports: number, hooks: BuyHooks = {}): Promise<ExecResult> {
     if (intent.priorSignature) {
       const prior = await this.reconcile(intent.priorSignature, "buy", intent.pool, intent.baseDecimals);
       if (prior) return prior;
     }
-    const info = await this.poolInfo(intent.pool, { fees: intent.fees, baseDecimals: intent.baseDecimals });
+    const info = this.d.pools.get(intent.pool) ?? (await this.poolInfo(intent.pool, { fees: intent.fees, baseDecimals: intent.baseDecimals }));
     if (!info) return failure("no_pool", `pool ${intent.pool} not found`);
     const reserves = this.d.streamReserves(intent.pool) ?? intent.reserves;
     const fees = info.fees;
