@@ -20,6 +20,8 @@ export const tool = defineTool({
     migrationsPerDay: { type: "number", description: "mean migrations per simulated day", default: DEVCHAIN_DEFAULTS.migrationsPerDay, min: 0.1, max: 1_000_000 },
     trackSeconds: { type: "number", description: "seconds of order flow the model runs per pool", default: DEVCHAIN_DEFAULTS.trackSeconds, min: 1, integer: true },
     unsafeShare: { type: "number", description: "share of tokens with unsafe mints", default: DEVCHAIN_DEFAULTS.unsafeShare, min: 0, max: 1 },
+    curveLaunchesPerHour: { type: "number", description: "Pump.fun coins created per simulated hour that never migrate (ferrix token's market)", default: DEVCHAIN_DEFAULTS.curveLaunchesPerHour, min: 0, max: 1_000_000 },
+    curveFlowSeconds: { type: "number", description: "seconds after a create during which its curve gets model trades", default: DEVCHAIN_DEFAULTS.curveFlowSeconds, min: 0, max: 86_400 },
     xToken: { type: "string", description: "require this x-token on Subscribe" },
     record: { type: "string", description: "append the simulator's record (migrations, flows, ticks, creates) as JSONL", valueHint: "file" },
   },
@@ -34,6 +36,8 @@ export const tool = defineTool({
         migrationsPerDay: a.migrationsPerDay,
         trackSeconds: a.trackSeconds,
         unsafeShare: a.unsafeShare,
+        curveLaunchesPerHour: a.curveLaunchesPerHour,
+        curveFlowSeconds: a.curveFlowSeconds,
         xToken: a.xToken,
         recordPath: a.record,
       });
