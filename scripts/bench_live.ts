@@ -8,17 +8,20 @@
  * devchain market, replayed at the target rate with fresh signatures (background load), interleaved
  * with real Pump.fun migrations launched on a second devchain every few ms (which also serves the
  * JSON-RPC the trading stages read their blockhash and fee configuration from). This process runs
- * the production path: Yellowstone client → migration watcher (telemetry events into the trading
- * stages) → verified signal (autobuysell, checks off) → position actor → trade signal processor →
- * live executor: pool info from the migration, quote, kit instructions, compiled and signed → the
- * sender, here the measurement sink: it records the hand-off time and, by design, sends nothing.
+ * the production path, wired as the boot wires it: Yellowstone client → migration watcher (its
+ * telemetry lines to telemetry.jsonl, its telemetry objects into the trading stages) → verified
+ * signal (autobuysell, checks off) → position actor (decision records to decisions.jsonl) → trade
+ * signal processor → live executor: pool info from the migration, quote, instructions, compiled
+ * and signed → the sender, here the measurement sink: it records the hand-off time and, by design,
+ * sends nothing. trades.db is written as live (persistence queue, WAL, synchronous=FULL).
  *
  *   bun scripts/bench_live.ts [--migrations 600] [--rate 5000] [--every-ms 20]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineTool, main } from "../lib/cli/index.ts";
+import { JsonlAppender } from "../lib/engine/jsonl_sink.ts";
 import { PUMPFUN_WITHDRAW_AUTHORITY_ADDRESS } from "../lib/chain/constants.ts";
 import { Devchain, DevchainGrpcServer, DevchainRpcServer, type ChainUpdate } from "../lib/devchain/index.ts";
 import { YellowstoneClient, type IngestUpdate } from "../lib/ingest/index.ts";
@@ -28,6 +31,7 @@ import { quietParams } from "../lib/sim/fixtures_params.ts";
 import { openTradesDb } from "../lib/store/index.ts";
 import { compileParams } from "../lib/strategy/index.ts";
 import type { TelemetryEvent } from "../lib/telemetry/types.ts";
+import type { IngestTransaction } from "../lib/ingest/decode.ts";
 import { createTradingStages, migrationTokenProgram, type TxSender } from "../lib/trading/index.ts";
 import { testKeypair, writeKeypairFile } from "../lib/trading/testing.ts";
 import { MigrationWatcher, migrationSubscription } from "../lib/watcher/index.ts";
@@ -160,6 +164,8 @@ async function bench({ migrations: want, rate: targetRate, everyMs }: BenchArgs)
   };
   const metrics = createMetrics({ defaultMetrics: false });
   const db = openTradesDb(join(dir, "trades.db"));
+  const telemetry = new JsonlAppender(join(dir, "telemetry.jsonl"));
+  const decisions = new JsonlAppender(join(dir, "decisions.jsonl"));
   const vec = vectorFromParams(quietParams({ buySol: 0.1, maxPositions: 100_000 }), defaultVector());
   const stages = await createTradingStages({
     mode: "live",
@@ -169,6 +175,7 @@ async function bench({ migrations: want, rate: targetRate, everyMs }: BenchArgs)
     execution: { slippageBps: 500, priorityFeeLamports: 100_000 },
     db,
     metrics,
+    decisions,
     rpcUrl: info.rpcUrl,
     keypairPath: keyFile,
     sender,
@@ -177,12 +184,20 @@ async function bench({ migrations: want, rate: targetRate, everyMs }: BenchArgs)
   });
   await stages.start();
 
-  // The intake as the boot wires it: telemetry events tee'd into the stages, verified signals (checks off).
+  // The intake as the boot wires it: lines to telemetry.jsonl, the same records as objects into
+  // the stages, verified signals (checks off). The migration's token program is read off its
+  // transaction (the one being handled) when the watcher reports the migration.
   const tokenPrograms = new Map<string, { baseTokenProgram: string; poolBaseTokenAccount: string; poolQuoteTokenAccount: string }>();
+  let handling: IngestTransaction | null = null;
   const watcher = new MigrationWatcher({
     telemetry: {
-      write(line: string) {
-        stages.onMarket(JSON.parse(line) as TelemetryEvent);
+      write: (line: string) => telemetry.writeLine(line),
+      event(e: TelemetryEvent) {
+        if (e.type === "migration" && handling) {
+          const mp = migrationTokenProgram(handling);
+          if (mp) tokenPrograms.set(mp.pool, mp);
+        }
+        stages.onMarket(e);
       },
       async close() {},
     },
@@ -201,12 +216,12 @@ async function bench({ migrations: want, rate: targetRate, everyMs }: BenchArgs)
     onUpdate: (u: IngestUpdate) => {
       if (u.kind === "transaction") {
         received++;
-        if (firstRx === 0) firstRx = performance.now();
-        lastRx = performance.now();
-        const mp = migrationTokenProgram(u.tx);
-        if (mp) tokenPrograms.set(mp.pool, mp);
+        if (firstRx === 0) firstRx = u.tx.receivedAtMono;
+        lastRx = u.tx.receivedAtMono;
+        handling = u.tx;
       }
       watcher.handle(u);
+      handling = null;
     },
   });
   const consume = (async () => {
@@ -228,6 +243,8 @@ async function bench({ migrations: want, rate: targetRate, everyMs }: BenchArgs)
   watcher.stop();
   await consume;
   await stages.stop(1_000);
+  telemetry.close();
+  decisions.close();
   child.kill();
   db.close();
 
@@ -235,10 +252,15 @@ async function bench({ migrations: want, rate: targetRate, everyMs }: BenchArgs)
   const component = await componentPath(want, dir);
   const rate = received / ((lastRx - firstRx) / 1000);
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
-  console.log(`Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores (shared)`);
+  const AIM_MS = 1;
+  const p50 = pct(xs, 50);
+  const p99 = pct(xs, 99);
+  console.log(`Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores (shared), load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   console.log(`background: ${Math.round(rate)} transactions/s received on the stream (target ${targetRate}), ${info.swaps} recorded swaps replayed with fresh signatures`);
+  if (rate < 0.9 * targetRate) console.log(`  note: the stream ran below 90% of its target rate (the generator shares these cores); the figures are for the load it reached`);
   console.log(`migrations bought: ${latencies.length} (first ${warmup} discarded as warm-up), this process's CPU ${((cpu.user + cpu.system) / 1e6 / wall * 100).toFixed(0)}% of one core`);
-  console.log(`gRPC receipt → signed buy handed to the sender: p50 ${us(pct(xs, 50))}, p90 ${us(pct(xs, 90))}, p99 ${us(pct(xs, 99))}, max ${us(Math.max(...xs))} (n=${xs.length}; aim p99 ≤ 1 ms)`);
+  console.log(`gRPC receipt → signed buy handed to the sender: p50 ${us(p50)}, p90 ${us(pct(xs, 90))}, p99 ${us(p99)}, max ${us(Math.max(...xs))} (n=${xs.length})`);
+  console.log(`  vs the aim (p99 ≤ ${AIM_MS} ms): p99 is ${(p99 / AIM_MS).toFixed(2)}× the aim${p99 <= AIM_MS ? " (met)" : ""}, p50 ${(p50 / AIM_MS).toFixed(2)}×`);
   console.log(`trading stages alone (verified signal → signed buy handed to the sender, no stream): p50 ${us(pct(component, 50))}, p90 ${us(pct(component, 90))}, p99 ${us(pct(component, 99))} (n=${component.length})`);
   rmSync(dir, { recursive: true, force: true });
   return xs.length >= want ? 0 : 1;

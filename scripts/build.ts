@@ -14,6 +14,7 @@ const root = join(import.meta.dir, "..");
 const EXTRA_ENTRYPOINTS: Record<string, string[]> = {
   telemetry_tool: ["lib/lifecycle/format_worker.ts"],
   optimize_params: ["lib/optimize/worker.ts"],
+  ferrix: ["lib/trading/persistence_worker.ts"],
 };
 
 const all = readdirSync(join(root, "cmd"))

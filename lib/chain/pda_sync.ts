@@ -4,89 +4,19 @@
  * @solana/kit's `getProgramDerivedAddress` is async (WebCrypto SHA-256) and checks each candidate
  * against the curve with a 250-squaring BigInt exponentiation: ~0.2 ms per PDA, and a new
  * migration needs four new ones (the user's base ATA, pool-v2, the coin creator's vault
- * authority and its ATA). Here SHA-256 is Bun's native hasher and the curve test is a Jacobi
- * symbol (is (y²−1)/(d·y²+1) a square mod p?), ~4x faster than the exponentiation and
- * decision-identical to kit's noble-derived check (pda.test.ts compares the two on random
- * points and on every PDA the trading path derives). Results are memoised (bounded).
+ * authority and its ATA). Here SHA-256 is Bun's native hasher over one preimage and the curve
+ * test is ./ed25519_point.ts's Jacobi symbol (~30x faster than the exponentiation, decision-
+ * identical; pda.test.ts compares every PDA the trading path derives with kit's). Results are
+ * memoised (bounded).
  */
 import type { Address } from "@solana/kit";
 import { addressToBytes, encodeBase58 } from "./base58.ts";
-import {
-  ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
-  PUMPSWAP_PROGRAM_ADDRESS,
-  TOKEN_PROGRAM_ADDRESS,
-} from "./constants.ts";
+import { isOnCurve } from "./ed25519_point.ts";
+import { ASSOCIATED_TOKEN_PROGRAM_ADDRESS, PUMP_FEE_PROGRAM_ADDRESS, PUMPFUN_PROGRAM_ADDRESS, PUMPSWAP_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "./constants.ts";
 
-const P = 57896044618658097711785492504343953926634992332820282019728792003956564819949n;
-const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
 const PDA_MARKER = new TextEncoder().encode("ProgramDerivedAddress");
 
-const TWO53 = 9007199254740992n;
-
-/** Jacobi symbol (a/n) for odd n > 0 below 2^53, in doubles (exact for integers of that size). */
-function jacobiSmall(a: number, n: number, t: number): number {
-  a %= n;
-  while (a !== 0) {
-    let z = 0;
-    while (a % 2 === 0) {
-      a /= 2;
-      z++;
-    }
-    if (z & 1) {
-      const r = n % 8;
-      if (r === 3 || r === 5) t = -t;
-    }
-    const tmp = a;
-    a = n;
-    n = tmp;
-    if (a % 4 === 3 && n % 4 === 3) t = -t;
-    a %= n;
-  }
-  return n === 1 ? t : 0;
-}
-
-/** Jacobi symbol (a/n) for odd n > 0 (BigInt until both fit in a double, then doubles). */
-function jacobi(a: bigint, n: bigint): number {
-  a %= n;
-  let t = 1;
-  while (a !== 0n) {
-    if (n < TWO53) return jacobiSmall(Number(a), Number(n), t);
-    let z = 0;
-    while ((a & 0xffffn) === 0n) {
-      a >>= 16n;
-      z += 16;
-    }
-    while ((a & 1n) === 0n) {
-      a >>= 1n;
-      z++;
-    }
-    if (z & 1) {
-      const r = n & 7n;
-      if (r === 3n || r === 5n) t = -t;
-    }
-    const tmp = a;
-    a = n;
-    n = tmp;
-    if ((a & 3n) === 3n && (n & 3n) === 3n) t = -t;
-    a %= n;
-  }
-  return n === 1n ? t : 0;
-}
-
-/**
- * Whether 32 bytes are a valid compressed ed25519 point, exactly as @solana/kit decides it
- * (y taken mod p, the sign bit only matters for x = 0).
- */
-export function isOnCurve(bytes: Uint8Array): boolean {
-  if (bytes.length !== 32) return false;
-  let y = 0n;
-  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? bytes[i] & 0x7f : bytes[i]);
-  const y2 = (y * y) % P;
-  const u = (y2 - 1n + P) % P;
-  const v = (D * y2 + 1n) % P; // never 0: d is not a square
-  if (u === 0n) return (bytes[31] & 0x80) === 0;
-  return jacobi((u * v) % P, P) === 1;
-}
+export { isOnCurve };
 
 type Seed = Uint8Array;
 
@@ -104,22 +34,29 @@ function bytesOf(a: Address): Uint8Array {
   return b;
 }
 
+const DIGEST = new Uint8Array(32);
+
 /** [address, bump] of the first off-curve candidate from bump 255 down, as Solana derives it. */
 export function derivePda(program: Address, seeds: readonly Seed[], key: string): readonly [Address, number] {
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const programBytes = bytesOf(program);
-  const bump = new Uint8Array(1);
+  // One preimage (seeds ‖ bump ‖ program ‖ marker); only the bump byte changes between candidates.
+  let n = 0;
+  for (const s of seeds) n += s.length;
+  const pre = new Uint8Array(n + 1 + 32 + PDA_MARKER.length);
+  let at = 0;
+  for (const s of seeds) {
+    pre.set(s, at);
+    at += s.length;
+  }
+  const bumpAt = at;
+  pre.set(bytesOf(program), at + 1);
+  pre.set(PDA_MARKER, at + 33);
   for (let b = 255; b >= 0; b--) {
-    bump[0] = b;
-    const h = new Bun.CryptoHasher("sha256");
-    for (const s of seeds) h.update(s);
-    h.update(bump);
-    h.update(programBytes);
-    h.update(PDA_MARKER);
-    const out = h.digest() as Uint8Array;
-    if (!isOnCurve(out)) {
-      const res = [encodeBase58(out) as Address, b] as const;
+    pre[bumpAt] = b;
+    Bun.SHA256.hash(pre, DIGEST);
+    if (!isOnCurve(DIGEST)) {
+      const res = [encodeBase58(DIGEST) as Address, b] as const;
       if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(key, res);
       return res;
@@ -155,7 +92,6 @@ export function userVolumeAccumulatorSync(user: Address): Address {
 
 // ---- Pump.fun bonding curve (buy / sell accounts) ----
 // Imported here, not at the top, so this section stays self-contained.
-import { PUMP_FEE_PROGRAM_ADDRESS, PUMPFUN_PROGRAM_ADDRESS } from "./constants.ts";
 
 const SEED_BONDING_CURVE = text("bonding-curve");
 const SEED_BONDING_CURVE_V2 = text("bonding-curve-v2");

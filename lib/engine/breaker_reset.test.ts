@@ -66,6 +66,7 @@ test("a reset requested while ferrix was down clears a restored Emergency at sta
 
   await withEngine(async (h) => {
     expect(h.trading.risk.tier).toBe(RiskTier.Normal);
+    h.trading.persistence.flush(); // trades.db is written by the persistence worker: wait for its commits
     const events = h.db.query("SELECT from_tier, to_tier, reason FROM circuit_breaker_events").all();
     expect(events).toEqual([{ from_tier: "emergency", to_tier: "normal", reason: "manual_reset by alice" }]);
   });

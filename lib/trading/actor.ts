@@ -500,11 +500,15 @@ export class PositionActor {
     return `${t.mint}:${t.t0}`;
   }
 
+  /**
+   * An entry: the position, then the buy handed on at once. The buy path runs synchronously up to
+   * the sender, so what the buy does not need — the features, the entry record's JSON (which the
+   * `opening` row reads when it is written), the decision record and the counter — comes after
+   * it, unchanged in content (the decision's time is taken before the buy).
+   */
   private enter(t: Track, row: number, reason: string, late: boolean): void {
     const id = this.positionId(t);
     const known = this.known.get(id);
-    const erow = row - t.rowOffset;
-    const features = erow >= 0 && erow <= t.engine.row ? featureRecord(this.snap.fill(t.engine.columns, erow, -t.rowOffset)) : null;
     if (known && known.status === "failed") {
       this.o.decisions.write({ ts: this.o.nowMs(), type: "reject", mint: t.mint, pool: t.pool, second: row, reason: "traded_before_restart", status: known.status, mode: this.o.tradingMode });
       this.done.add(t.key);
@@ -518,6 +522,7 @@ export class PositionActor {
       this.maybeRetire(t);
       return;
     }
+    const ts = this.o.nowMs();
     const closeNow = t.bars.lastClose();
     // A decision on a past second (catch-up) trades now, at the reserves now.
     const reserves = late ? { ...t.bars.current } : closeNow;
@@ -553,7 +558,7 @@ export class PositionActor {
         size_multiplier: null,
         rent_lamports: 0,
         closeable: false,
-        features: features ?? undefined,
+        features: undefined, // set below, after the buy (the key keeps its place in the JSON)
       },
       sellRetryArmed: false,
       decisionReserves: { ...reserves },
@@ -564,9 +569,35 @@ export class PositionActor {
     this.positions.set(id, p);
     this.pendingRestore.delete(t.mint);
     this.stats.entries++;
+    const adopt = known !== undefined && (known.status === "open" || known.status === "closing" || known.status === "closed");
+    let intent: BuyIntent | null = null;
+    if (!adopt) {
+      intent = {
+        positionId: id,
+        mint: t.mint,
+        pool: t.pool,
+        creator: t.creator,
+        t0: t.t0,
+        decisionRow: row,
+        decisionTs,
+        reserves: { ...reserves },
+        fees: t.fees,
+        baseDecimals: t.baseDecimals,
+        spendLamports: this.buyLamports,
+        slippageBps: this.o.slippageBps,
+        reason,
+        receivedAtMono: t.receivedAtMono,
+        priorSignature: known?.entry_sig ?? null,
+      };
+      this.o.buy(intent);
+    }
+    const erow = row - t.rowOffset;
+    const features = erow >= 0 && erow <= t.engine.row ? featureRecord(this.snap.fill(t.engine.columns, erow, -t.rowOffset)) : null;
+    p.entry.features = features ?? undefined;
+    if (intent) intent.entryRecord = JSON.stringify(p.entry);
     this.o.metrics?.decisions.inc({ kind: "entry", reason });
     this.o.decisions.write({
-      ts: this.o.nowMs(),
+      ts,
       chain_ts: decisionTs,
       type: "entry",
       position_id: id,
@@ -581,28 +612,7 @@ export class PositionActor {
       params_hash: this.o.paramsHash,
       mode: this.o.tradingMode,
     });
-    if (known && (known.status === "open" || known.status === "closing" || known.status === "closed")) {
-      this.adopt(p, known);
-      return;
-    }
-    this.o.buy({
-      positionId: id,
-      mint: t.mint,
-      pool: t.pool,
-      creator: t.creator,
-      t0: t.t0,
-      decisionRow: row,
-      decisionTs,
-      reserves: { ...reserves },
-      fees: t.fees,
-      baseDecimals: t.baseDecimals,
-      spendLamports: this.buyLamports,
-      slippageBps: this.o.slippageBps,
-      reason,
-      receivedAtMono: t.receivedAtMono,
-      priorSignature: known?.entry_sig ?? null,
-      entryRecord: JSON.stringify(p.entry),
-    });
+    if (adopt) this.adopt(p, known!);
   }
 
   /** Recovery: the strategy re-decided an entry that trades.db already records as filled. */

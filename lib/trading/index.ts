@@ -265,7 +265,8 @@ export async function createTradingStages(o: TradingStagesOptions): Promise<Trad
     actor.onSignal({ event, checksSkipped: s.checksSkipped });
   };
   const onMarket = (e: TelemetryEvent) => {
-    if (e.type === "migration") prewarm(e);
+    // Off the feed's hot path: the signal (which follows) prewarms synchronously if it must.
+    if (e.type === "migration") setImmediate(() => prewarm(e));
     lastFeedMono = monoMs();
     if (e.ts > lastFeedChain) lastFeedChain = e.ts;
     actor.onMarket(e);

@@ -6,6 +6,14 @@
  * lands before an earlier one. With WAL and synchronous=FULL (lib/store) a committed change
  * survives a crash.
  *
+ * The commits run on a worker thread (./persistence_worker.ts, its own connection to the same
+ * file): a commit's fsync takes ~0.2 ms here, and on the event loop it delays whatever migration
+ * arrives meanwhile. The loop only hands the ops over (on the next macrotask after a push).
+ * `flush()` stays synchronous: it waits (Atomics.wait) until the worker has committed everything
+ * pushed so far, or stopped at a failing commit. An in-memory database, or a worker that cannot
+ * start (a compiled binary without it, see scripts/build.ts), means the commits run here, as
+ * before; a worker that fails later hands back what it had not committed.
+ *
  * Rows: `trades` through its lifecycle opening → open → closing → closed (or failed);
  * closing a trade also updates `portfolio_summary` and `portfolio_daily` in the same transaction;
  * `circuit_breaker_events`; and `metadata` keys (the breaker state, for restarts).
@@ -15,9 +23,11 @@
  */
 import type { Database } from "bun:sqlite";
 import type { BreakerEvent, BreakerState } from "../risk/index.ts";
-import { RISK_TIER_NAMES } from "../risk/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { TradingMetrics } from "./metrics.ts";
+import { BREAKER_STATE_KEY, TradesWriter } from "./trades_writer.ts";
+
+export { BREAKER_STATE_KEY };
 
 export type TradeStatus = "opening" | "open" | "closing" | "closed" | "failed";
 
@@ -83,118 +93,145 @@ export interface PersistSink {
   push(op: PersistOp): void;
 }
 
-const TRADE_COLUMNS = new Set([
-  "mint",
-  "pool",
-  "creator",
-  "mode",
-  "status",
-  "entry_ts",
-  "entry_slot",
-  "entry_sig",
-  "entry_price_sol",
-  "amount_in_lamports",
-  "tokens_raw",
-  "exit_ts",
-  "exit_sig",
-  "exit_price_sol",
-  "amount_out_lamports",
-  "fees_lamports",
-  "pnl_lamports",
-  "exit_reason",
-  "phase_at_exit",
-  "params_hash",
-  "entry_reason",
-  "updated_at",
-]);
-
-export const BREAKER_STATE_KEY = "trading.circuit_breaker";
+/** Shared-memory slots (Int32Array) between the queue and its worker. */
+export const CTRL = { COMMITTED: 0, DONE_SEQ: 1, FAILURES: 2, STATE: 3 } as const;
+export const WORKER_STATE = { STARTING: 0, READY: 1, FAILED: 2, CLOSED: 3 } as const;
+export type WorkerRequest = { type: "init"; path: string; ctrl: SharedArrayBuffer } | { type: "ops"; seq: number; ops: PersistOp[] } | { type: "close"; seq: number };
+export type WorkerReply = { type: "ready" } | { type: "stats"; ok: number; errors: number; seconds: number[] } | { type: "failed"; op: string; error: string } | { type: "init_failed"; error: string };
 
 /**
- * The queue and the task draining it. `push` never blocks; the task runs `flush` on the next
- * macrotask after a push (and on `flush()` / `close()`), committing op by op. A failed commit is
- * kept and retried on the next flush (logged once per run of failures); trading goes on.
+ * Where the worker module is. From source: beside this file. In a `bun build --compile` binary it
+ * must be an extra entrypoint (scripts/build.ts EXTRA_ENTRYPOINTS), embedded under its path from
+ * the entrypoints' common root.
+ */
+function workerSpecifier(): string {
+  if (!import.meta.url.includes("$bunfs")) return new URL("./persistence_worker.ts", import.meta.url).href;
+  return "/$bunfs/root/lib/trading/persistence_worker.js";
+}
+
+/** How long flush() waits for the worker before taking the commits back (ms). */
+const WORKER_START_TIMEOUT_MS = 10_000;
+const WORKER_FLUSH_TIMEOUT_MS = 60_000;
+
+/**
+ * The queue and the task draining it. `push` never blocks; the task hands the queue to the writer
+ * on the next macrotask after a push (and on `flush()` / `close()`), which commits op by op. A
+ * failed commit is kept and retried on the next flush (logged once per run of failures); trading
+ * goes on.
  */
 export class PersistenceQueue implements PersistSink {
   private queue: PersistOp[] = [];
   private scheduled = false;
   private failing = false;
   private closed = false;
-  readonly stats = { pushed: 0, committed: 0, failures: 0 };
-  private readonly stmts;
+  private readonly counts = { pushed: 0, committed: 0, failures: 0 };
+  private writer: TradesWriter | null = null;
+  private worker: Worker | null = null;
+  private ctrl: Int32Array | null = null;
+  /** Ops handed to the worker and not known committed yet; `sentBase` ops were before them. */
+  private sent: PersistOp[] = [];
+  private sentBase = 0;
+  private seq = 0;
 
   constructor(
     private readonly db: Database,
-    private readonly opts: { logger?: Logger; metrics?: TradingMetrics; /** ms between drains; 0: next macrotask. */ delayMs?: number } = {},
+    private readonly opts: {
+      logger?: Logger;
+      metrics?: TradingMetrics;
+      /** ms between drains; 0: next macrotask. */
+      delayMs?: number;
+      /** "worker" (default for a database file) or "here" (this thread; always for :memory:). */
+      writer?: "worker" | "here";
+    } = {},
   ) {
-    this.stmts = {
-      insertOpening: db.query(
-        `INSERT INTO trades (position_id, mint, pool, creator, mode, status, entry_sig, params_hash, entry_reason, created_at, updated_at)
-         VALUES ($position_id, $mint, $pool, $creator, $mode, 'opening', $entry_sig, $params_hash, $entry_reason, $at, $at)
-         ON CONFLICT(position_id) DO UPDATE SET entry_sig = COALESCE(excluded.entry_sig, trades.entry_sig), updated_at = excluded.updated_at
-         WHERE trades.status = 'opening'`,
-      ),
-      summary: db.query(
-        `UPDATE portfolio_summary SET
-           realised_pnl_lamports = realised_pnl_lamports + $pnl,
-           peak_pnl_lamports = MAX(peak_pnl_lamports, realised_pnl_lamports + $pnl),
-           trades_closed = trades_closed + 1,
-           wins = wins + $win,
-           losses = losses + $loss,
-           volume_in_lamports = volume_in_lamports + $volume,
-           fees_lamports = fees_lamports + $fees,
-           updated_at = $at
-         WHERE id = 1`,
-      ),
-      daily: db.query(
-        `INSERT INTO portfolio_daily (day, realised_pnl_lamports, trades_closed, wins) VALUES ($day, $pnl, 1, $win)
-         ON CONFLICT(day) DO UPDATE SET realised_pnl_lamports = realised_pnl_lamports + $pnl, trades_closed = trades_closed + 1, wins = wins + $win`,
-      ),
-      statusOf: db.query(`SELECT status FROM trades WHERE position_id = ?`),
-      breaker: db.query(`INSERT INTO circuit_breaker_events (ts, from_tier, to_tier, reason, figures) VALUES ($ts, $from, $to, $reason, $figures)`),
-      meta: db.query(`INSERT INTO metadata (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
-    };
+    const path = db.filename;
+    const file = !!path && path !== ":memory:" && !path.startsWith("file:");
+    if (file && opts.writer !== "here") this.startWorker(path);
+    if (!this.worker) this.writer = new TradesWriter(db);
+  }
+
+  get stats(): { pushed: number; committed: number; failures: number } {
+    if (this.worker) this.settle();
+    return this.counts;
+  }
+
+  /** Whether commits run on the worker thread (false: on this one). */
+  get onWorker(): boolean {
+    return this.worker !== null;
   }
 
   get depth(): number {
-    return this.queue.length;
+    return this.queue.length + this.sent.length - this.committedSinceBase();
   }
 
   push(op: PersistOp): void {
     if (this.closed) return;
     this.queue.push(op);
-    this.stats.pushed++;
-    this.opts.metrics?.persistenceQueue.set(this.queue.length);
+    this.counts.pushed++;
     if (!this.scheduled) {
       this.scheduled = true;
       const run = () => {
         this.scheduled = false;
-        this.flush();
+        if (this.closed) return;
+        if (this.worker) this.handOver();
+        else this.flushHere();
       };
       if ((this.opts.delayMs ?? 0) > 0) setTimeout(run, this.opts.delayMs);
       else setImmediate(run);
     }
   }
 
-  /** Commits everything queued, one transaction per op. Returns how many were committed. */
+  /**
+   * Commits everything queued, one transaction per op, and returns how many this call committed.
+   * With the worker: hands the queue over and waits until it is committed (or a commit failed).
+   */
   flush(): number {
+    if (!this.worker) return this.flushHere();
+    const ctrl = this.ctrl!;
+    const before = Atomics.load(ctrl, CTRL.COMMITTED);
+    const seq = this.handOver(true);
+    if (!this.waitFor(seq)) {
+      const got = Atomics.load(ctrl, CTRL.COMMITTED) - before;
+      this.takeBack(Atomics.load(ctrl, CTRL.STATE) === WORKER_STATE.FAILED ? "the persistence worker could not open trades.db" : "the persistence worker did not answer");
+      return got + this.flushHere();
+    }
+    this.settle();
+    return Atomics.load(ctrl, CTRL.COMMITTED) - before;
+  }
+
+  /** Flushes and stops accepting ops (shutdown); the worker closes its connection. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    const w = this.worker;
+    if (!w) return;
+    const seq = ++this.seq;
+    w.postMessage({ type: "close", seq } satisfies WorkerRequest);
+    this.waitFor(seq);
+    w.terminate();
+    this.worker = null;
+  }
+
+  // ---- on this thread ----
+
+  private flushHere(): number {
+    if (this.queue.length === 0) return 0;
+    if (!this.writer) this.writer = new TradesWriter(this.db);
     let n = 0;
     while (this.queue.length > 0) {
       const op = this.queue[0];
       const t0 = performance.now();
       try {
-        this.db.transaction(() => this.apply(op))();
+        this.writer.commit(op);
       } catch (err) {
-        this.stats.failures++;
-        this.opts.metrics?.persistenceCommits.inc({ result: "error" });
-        if (!this.failing) this.opts.logger?.error({ op: op.op, error: (err as Error).message }, "trades.db write failed; will retry");
-        this.failing = true;
+        this.onFailure(op.op, (err as Error).message, 1);
         break;
       }
       this.failing = false;
       this.queue.shift();
       n++;
-      this.stats.committed++;
+      this.counts.committed++;
       this.opts.metrics?.persistenceCommits.inc({ result: "ok" });
       this.opts.metrics?.persistenceCommitSeconds.observe((performance.now() - t0) / 1000);
     }
@@ -202,49 +239,126 @@ export class PersistenceQueue implements PersistSink {
     return n;
   }
 
-  /** Flushes and stops accepting ops (shutdown). */
-  close(): void {
-    this.flush();
-    this.closed = true;
+  private onFailure(op: string, message: string, count: number): void {
+    this.counts.failures += count;
+    this.opts.metrics?.persistenceCommits.inc({ result: "error" }, count);
+    if (!this.failing) this.opts.logger?.error({ op, error: message }, "trades.db write failed; will retry");
+    this.failing = true;
   }
 
-  private apply(op: PersistOp): void {
-    switch (op.op) {
-      case "trade_opening":
-        this.stmts.insertOpening.run({ $position_id: op.row.position_id, $mint: op.row.mint, $pool: op.row.pool, $creator: op.row.creator, $mode: op.row.mode, $entry_sig: op.row.entry_sig, $params_hash: op.row.params_hash, $entry_reason: op.row.entry_reason, $at: op.at } as never);
+  // ---- the worker ----
+
+  private startWorker(path: string): void {
+    let w: Worker;
+    try {
+      w = new Worker(workerSpecifier());
+    } catch (err) {
+      this.opts.logger?.warn({ error: (err as Error).message }, "persistence worker unavailable; trades.db commits run on the event loop");
+      return;
+    }
+    const sab = new SharedArrayBuffer(16);
+    this.ctrl = new Int32Array(sab);
+    this.worker = w;
+    w.onmessage = (e: MessageEvent<WorkerReply>) => this.onReply(e.data);
+    w.onerror = (e: ErrorEvent) => {
+      if (this.worker === w) this.takeBack(`the persistence worker failed (${e.message})`);
+    };
+    w.unref();
+    w.postMessage({ type: "init", path, ctrl: sab } satisfies WorkerRequest);
+  }
+
+  private onReply(m: WorkerReply): void {
+    const metrics = this.opts.metrics;
+    switch (m.type) {
+      case "ready":
+        this.opts.logger?.info({ db: this.db.filename }, "trades.db commits run on the persistence worker thread");
         return;
-      case "trade_update":
-        this.update(op.positionId, { ...op.fields, updated_at: op.at });
+      case "stats":
+        if (m.ok > 0) {
+          metrics?.persistenceCommits.inc({ result: "ok" }, m.ok);
+          for (const s of m.seconds) metrics?.persistenceCommitSeconds.observe(s);
+          this.failing = false;
+        }
+        if (m.errors > 0) metrics?.persistenceCommits.inc({ result: "error" }, m.errors);
+        this.settle();
         return;
-      case "trade_closed": {
-        const status = (this.stmts.statusOf.get(op.positionId) as { status: string } | null)?.status;
-        if (status === "closed") return; // already closed: a replayed close changes nothing
-        this.update(op.positionId, { ...op.fields, status: "closed", updated_at: op.at });
-        const pnl = op.fields.pnl_lamports;
-        const win = pnl > 0 ? 1 : 0;
-        this.stmts.summary.run({ $pnl: pnl, $win: win, $loss: 1 - win, $volume: op.fields.amount_in_lamports, $fees: op.fields.fees_lamports, $at: op.at } as never);
-        this.stmts.daily.run({ $day: op.day, $pnl: pnl, $win: win } as never);
+      case "failed":
+        if (!this.failing) this.opts.logger?.error({ op: m.op, error: m.error }, "trades.db write failed; will retry");
+        this.failing = true;
         return;
-      }
-      case "breaker_event": {
-        const e = op.event;
-        this.stmts.breaker.run({ $ts: e.ts, $from: RISK_TIER_NAMES[e.from], $to: RISK_TIER_NAMES[e.to], $reason: e.reason, $figures: JSON.stringify(e.figures) } as never);
-        this.stmts.meta.run({ $key: BREAKER_STATE_KEY, $value: JSON.stringify(op.snapshot) } as never);
-        return;
-      }
-      case "metadata":
-        this.stmts.meta.run({ $key: op.key, $value: op.value } as never);
+      case "init_failed":
+        this.opts.logger?.warn({ error: m.error }, "persistence worker could not open trades.db");
+        if (this.worker) this.takeBack("the persistence worker could not open trades.db");
         return;
     }
   }
 
-  private update(positionId: string, fields: Record<string, unknown>): void {
-    const keys = Object.keys(fields).filter((k) => TRADE_COLUMNS.has(k) && fields[k] !== undefined);
-    if (keys.length === 0) return;
-    const sql = `UPDATE trades SET ${keys.map((k) => `${k} = $${k}`).join(", ")} WHERE position_id = $position_id`;
-    const params: Record<string, unknown> = { $position_id: positionId };
-    for (const k of keys) params[`$${k}`] = fields[k];
-    this.db.query(sql).run(params as never);
+  /** Posts the queue (possibly nothing: then it only asks for a retry); returns the message's seq. */
+  private handOver(always = false): number {
+    if (this.queue.length === 0 && !always) return this.seq;
+    const ops = this.queue;
+    this.queue = [];
+    const seq = ++this.seq;
+    this.worker!.postMessage({ type: "ops", seq, ops } satisfies WorkerRequest);
+    for (const op of ops) this.sent.push(op);
+    this.settle();
+    return seq;
+  }
+
+  private committedSinceBase(): number {
+    return this.ctrl ? Atomics.load(this.ctrl, CTRL.COMMITTED) - this.sentBase : 0;
+  }
+
+  /** Drops what the worker has committed from `sent`; stats and the depth gauge. */
+  private settle(): void {
+    const done = this.committedSinceBase();
+    if (done > 0) {
+      this.sent.splice(0, done);
+      this.sentBase += done;
+      this.counts.committed += done;
+    }
+    if (this.ctrl) this.counts.failures = Atomics.load(this.ctrl, CTRL.FAILURES);
+    this.opts.metrics?.persistenceQueue.set(this.depth);
+  }
+
+  /** Blocks until the worker has handled message `seq`; false when it cannot (it is gone or stuck). */
+  private waitFor(seq: number): boolean {
+    const ctrl = this.ctrl!;
+    const start = performance.now();
+    for (;;) {
+      const done = Atomics.load(ctrl, CTRL.DONE_SEQ);
+      if (done >= seq) return true;
+      const state = Atomics.load(ctrl, CTRL.STATE);
+      if (state === WORKER_STATE.FAILED) return false;
+      const limit = state === WORKER_STATE.STARTING ? WORKER_START_TIMEOUT_MS : WORKER_FLUSH_TIMEOUT_MS;
+      const left = limit - (performance.now() - start);
+      if (left <= 0) return false;
+      Atomics.wait(ctrl, CTRL.DONE_SEQ, done, Math.min(left, 100));
+    }
+  }
+
+  /**
+   * The worker is gone: what it had not committed (in order, before anything queued since) is
+   * committed on this thread from now on.
+   */
+  private takeBack(why: string): void {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = null;
+    w.terminate();
+    const done = this.committedSinceBase();
+    this.counts.committed += Math.max(0, done);
+    this.queue = [...this.sent.slice(Math.max(0, done)), ...this.queue];
+    this.sent = [];
+    this.ctrl = null;
+    this.opts.logger?.warn({ reason: why, queued: this.queue.length }, "trades.db commits now run on the event loop");
+    if (this.queue.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (!this.closed) this.flushHere();
+      });
+    }
   }
 }
 

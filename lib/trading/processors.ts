@@ -55,27 +55,48 @@ export class TradeSignalProcessor {
     void this.run(intent).finally(() => this.inFlight--);
   }
 
+  /**
+   * Runs synchronously up to the executor's hand-off to the sender (live, pool info cached): the
+   * gate, the `opening` row, the buy. The actor's remaining entry work comes after, so a refusal
+   * reaches it on the next microtask (its entry record first), and the opening row reads the
+   * entry record when it is written, by which time the actor has set it.
+   */
   private async run(intent: BuyIntent): Promise<void> {
     const d = this.d;
     const gate = d.risk.gateEntry();
     if (!gate.allowed) {
       this.stats.rejected++;
-      d.command({ kind: "buy_rejected", positionId: intent.positionId, reason: `circuit_breaker_${gate.tierName}`, tier: gate.tierName });
+      queueMicrotask(() => d.command({ kind: "buy_rejected", positionId: intent.positionId, reason: `circuit_breaker_${gate.tierName}`, tier: gate.tierName }));
       return;
     }
     const spend = Math.floor(intent.spendLamports * gate.sizeMultiplier);
     d.persist.push({
       op: "trade_opening",
       at: d.nowMs(),
-      row: { position_id: intent.positionId, mint: intent.mint, pool: intent.pool, creator: intent.creator, mode: d.mode, params_hash: d.paramsHash, entry_reason: intent.entryRecord ?? null, entry_sig: intent.priorSignature ?? null },
+      row: {
+        position_id: intent.positionId,
+        mint: intent.mint,
+        pool: intent.pool,
+        creator: intent.creator,
+        mode: d.mode,
+        params_hash: d.paramsHash,
+        get entry_reason() {
+          return intent.entryRecord ?? null;
+        },
+        entry_sig: intent.priorSignature ?? null,
+      },
     });
     const t0 = d.monoMs();
     let result;
     try {
       result = await d.executor.buy(intent, spend, {
         onSigned: (signature) => {
-          if (intent.receivedAtMono !== undefined) d.metrics?.buyPathLatency.observe({ mode: d.mode }, Math.max(0, d.monoMs() - intent.receivedAtMono) / 1000);
           d.persist.push({ op: "trade_update", at: d.nowMs(), positionId: intent.positionId, fields: { entry_sig: signature } });
+          const rx = intent.receivedAtMono;
+          if (rx === undefined || !d.metrics) return;
+          // Measured now, recorded once the transaction is with the sender.
+          const seconds = Math.max(0, d.monoMs() - rx) / 1000;
+          queueMicrotask(() => d.metrics?.buyPathLatency.observe({ mode: d.mode }, seconds));
         },
       });
     } catch (err) {

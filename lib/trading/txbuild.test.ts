@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
   AccountRole,
+  createNoopSigner,
   getAddressDecoder,
   getCompiledTransactionMessageDecoder,
   getProgramDerivedAddress,
@@ -11,6 +12,10 @@ import {
   type Address,
   type SignatureBytes,
 } from "@solana/kit";
+import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
+import { getTransferSolInstruction } from "@solana-program/system";
+import { getCloseAccountInstruction, getCreateAssociatedTokenIdempotentInstruction, getSyncNativeInstruction } from "@solana-program/token";
+import type { Instruction } from "@solana/kit";
 import { encodeBase58 } from "../chain/base58.ts";
 import {
   ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
@@ -181,5 +186,57 @@ describe("transactions", () => {
     const short = buildSellInstructions({ user: signer.address, pool: { ...p, poolDataLength: 270 }, recipients, baseAmountIn: 5, minQuoteOut: 4, budget: { units: 1, microLamportsPerUnit: 0 }, closeBaseAccount: false });
     expect(short[2].programAddress).toBe("pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA" as Address); // extend_account first
     expect(compileMessage(signer.address, short, blockhash, "legacy").bytes[0]).toBe(1);
+  });
+});
+
+describe("system, token and compute-budget instructions", () => {
+  /** What the message compiler reads of an instruction. */
+  const shape = (ixs: readonly Instruction[]) =>
+    ixs.map((ix) => ({ program: ix.programAddress, accounts: (ix.accounts ?? []).map((m) => ({ address: m.address, role: m.role })), data: Array.from((ix.data ?? new Uint8Array()) as Uint8Array) }));
+
+  test.each([
+    ["exact_quote_in", TOKEN_PROGRAM_ADDRESS, false],
+    ["exact_base_out", TOKEN_2022_PROGRAM_ADDRESS, true],
+  ] as const)("a buy (%s, base under %s, tip %p) equals what the @solana-program builders write", (kind, baseProgram, tipped) => {
+    const p = pool({ baseTokenProgram: baseProgram });
+    const user = randomAddress();
+    const recipients = { protocolFeeRecipient: randomAddress(), buybackFeeRecipient: randomAddress() };
+    const tip = tipped ? { account: randomAddress(), lamports: 12_345 } : null;
+    const order = kind === "exact_quote_in" ? ({ kind, spendLamports: 100_000_000, minBaseOut: 7 } as const) : ({ kind, baseOut: 5_000, maxQuoteIn: 123_456_789 } as const);
+    const budget = { units: 250_000, microLamportsPerUnit: 400_000.7 };
+    const mine = buildBuyInstructions({ user, pool: p, recipients, order, budget, tip });
+    const payer = createNoopSigner(user);
+    const wsolAta = ataSync(user, p.quoteMint, p.quoteTokenProgram);
+    const wrap = kind === "exact_quote_in" ? 100_000_000 : 123_456_789;
+    const theirs: Instruction[] = [
+      getSetComputeUnitLimitInstruction({ units: 250_000 }),
+      getSetComputeUnitPriceInstruction({ microLamports: 400_000n }),
+      getCreateAssociatedTokenIdempotentInstruction({ payer, ata: wsolAta, owner: user, mint: p.quoteMint, tokenProgram: p.quoteTokenProgram }),
+      getTransferSolInstruction({ source: payer, destination: wsolAta, amount: BigInt(wrap) }),
+      getSyncNativeInstruction({ account: wsolAta }, { programAddress: p.quoteTokenProgram as typeof TOKEN_PROGRAM_ADDRESS }),
+      getCreateAssociatedTokenIdempotentInstruction({ payer, ata: ataSync(user, p.mint, baseProgram), owner: user, mint: p.mint, tokenProgram: baseProgram }),
+      mine[6],
+      getCloseAccountInstruction({ account: wsolAta, destination: user, owner: payer }, { programAddress: p.quoteTokenProgram as typeof TOKEN_PROGRAM_ADDRESS }),
+      ...(tip ? [getTransferSolInstruction({ source: payer, destination: tip.account, amount: BigInt(tip.lamports) })] : []),
+    ];
+    expect(shape(mine)).toEqual(shape(theirs));
+  });
+
+  test("a sell closing the base ATA equals what the @solana-program builders write", () => {
+    const p = pool({ baseTokenProgram: TOKEN_2022_PROGRAM_ADDRESS });
+    const user = randomAddress();
+    const recipients = { protocolFeeRecipient: randomAddress(), buybackFeeRecipient: randomAddress() };
+    const mine = buildSellInstructions({ user, pool: p, recipients, baseAmountIn: 5, minQuoteOut: 4, budget: { units: 200_000, microLamportsPerUnit: 500_000 }, closeBaseAccount: true });
+    const payer = createNoopSigner(user);
+    const wsolAta = ataSync(user, p.quoteMint, p.quoteTokenProgram);
+    const theirs: Instruction[] = [
+      getSetComputeUnitLimitInstruction({ units: 200_000 }),
+      getSetComputeUnitPriceInstruction({ microLamports: 500_000n }),
+      getCreateAssociatedTokenIdempotentInstruction({ payer, ata: wsolAta, owner: user, mint: p.quoteMint, tokenProgram: p.quoteTokenProgram }),
+      mine[3],
+      getCloseAccountInstruction({ account: wsolAta, destination: user, owner: payer }, { programAddress: p.quoteTokenProgram as typeof TOKEN_PROGRAM_ADDRESS }),
+      getCloseAccountInstruction({ account: ataSync(user, p.mint, TOKEN_2022_PROGRAM_ADDRESS), destination: user, owner: payer }, { programAddress: TOKEN_2022_PROGRAM_ADDRESS }),
+    ];
+    expect(shape(mine)).toEqual(shape(theirs));
   });
 });

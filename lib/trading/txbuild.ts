@@ -14,11 +14,12 @@
  * Account resolution is synchronous (lib/chain/pda_sync.ts) and mirrors lib/chain's `resolveSwapAccounts`
  * name for name (txbuild.test.ts checks the instructions equal lib/chain's for buy,
  * buy_exact_quote_in and sell, cashback and creator-less pools included).
+ *
+ * The system, token and compute-budget instructions are written here rather than through the
+ * @solana-program builders (which build a codec per call: ~30 µs of a buy): the same program,
+ * accounts, roles and bytes, which txbuild.test.ts checks against those builders.
  */
-import { AccountRole, createNoopSigner, type AccountMeta, type Address, type Instruction } from "@solana/kit";
-import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
-import { getTransferSolInstruction } from "@solana-program/system";
-import { getCloseAccountInstruction, getCreateAssociatedTokenIdempotentInstruction, getSyncNativeInstruction } from "@solana-program/token";
+import { AccountRole, type AccountMeta, type Address, type Instruction } from "@solana/kit";
 import type { PoolFees } from "../amm/index.ts";
 import { idlAccountRole } from "../chain/anchor.ts";
 import { encodeBase58 } from "../chain/base58.ts";
@@ -31,8 +32,8 @@ import {
   PUMPSWAP_GLOBAL_CONFIG_ADDRESS,
   PUMPSWAP_GLOBAL_VOLUME_ACCUMULATOR_ADDRESS,
   PUMPSWAP_PROGRAM_ADDRESS,
+  RENT_SYSVAR_ADDRESS,
   SYSTEM_PROGRAM_ADDRESS,
-  TOKEN_PROGRAM_ADDRESS,
 } from "../chain/constants.ts";
 import { buildExtendAccountInstruction, poolNeedsExtension, pumpSwapCodecs, PUMPSWAP_IDL, type SwapInstructionName } from "../chain/pumpswap.ts";
 import { compileMessage, wireTransaction, type MessageVersion } from "./message.ts";
@@ -161,8 +162,71 @@ export interface BuildSellInput {
   tip?: Tip | null;
 }
 
-function budgetIxs(b: ComputeBudget): Instruction[] {
-  return [getSetComputeUnitLimitInstruction({ units: b.units }), getSetComputeUnitPriceInstruction({ microLamports: BigInt(Math.max(0, Math.floor(b.microLamportsPerUnit))) })];
+const COMPUTE_BUDGET_PROGRAM_ADDRESS = "ComputeBudget111111111111111111111111111111" as Address;
+const ATA_IDEMPOTENT_DATA = Uint8Array.of(1);
+const SYNC_NATIVE_DATA = Uint8Array.of(17);
+const CLOSE_ACCOUNT_DATA = Uint8Array.of(9);
+
+/** The two compute-budget instructions; every buy uses the same, so the last pair is kept. */
+let lastBudget: { units: number; price: bigint; ixs: readonly Instruction[] } | null = null;
+function budgetIxs(b: ComputeBudget): readonly Instruction[] {
+  const price = BigInt(Math.max(0, Math.floor(b.microLamportsPerUnit)));
+  if (lastBudget && lastBudget.units === b.units && lastBudget.price === price) return lastBudget.ixs;
+  const limit = new Uint8Array(5);
+  limit[0] = 2;
+  new DataView(limit.buffer).setUint32(1, b.units, true);
+  const fee = new Uint8Array(9);
+  fee[0] = 3;
+  new DataView(fee.buffer).setBigUint64(1, price, true);
+  const ixs = [
+    { programAddress: COMPUTE_BUDGET_PROGRAM_ADDRESS, data: limit },
+    { programAddress: COMPUTE_BUDGET_PROGRAM_ADDRESS, data: fee },
+  ];
+  lastBudget = { units: b.units, price, ixs };
+  return ixs;
+}
+
+/** Associated Token program: CreateIdempotent (payer, ata, owner, mint, system, token program). */
+function createAtaIdempotentIx(payer: Address, ata: Address, owner: Address, mint: Address, tokenProgram: Address): Instruction {
+  return {
+    programAddress: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+    accounts: [
+      { address: payer, role: AccountRole.WRITABLE_SIGNER },
+      { address: ata, role: AccountRole.WRITABLE },
+      { address: owner, role: AccountRole.READONLY },
+      { address: mint, role: AccountRole.READONLY },
+      { address: SYSTEM_PROGRAM_ADDRESS, role: AccountRole.READONLY },
+      { address: tokenProgram, role: AccountRole.READONLY },
+    ],
+    data: ATA_IDEMPOTENT_DATA,
+  };
+}
+
+/** System program: Transfer (u32 2, u64 lamports). */
+function transferSolIx(source: Address, destination: Address, lamports: number): Instruction {
+  const data = new Uint8Array(12);
+  const v = new DataView(data.buffer);
+  v.setUint32(0, 2, true);
+  v.setBigUint64(4, BigInt(lamports), true);
+  return { programAddress: SYSTEM_PROGRAM_ADDRESS, accounts: [{ address: source, role: AccountRole.WRITABLE_SIGNER }, { address: destination, role: AccountRole.WRITABLE }], data };
+}
+
+/** Token program: SyncNative (with the rent sysvar, as @solana-program/token writes it). */
+function syncNativeIx(account: Address, tokenProgram: Address): Instruction {
+  return { programAddress: tokenProgram, accounts: [{ address: account, role: AccountRole.WRITABLE }, { address: RENT_SYSVAR_ADDRESS, role: AccountRole.READONLY }], data: SYNC_NATIVE_DATA };
+}
+
+/** Token program: CloseAccount (account, destination, owner signing). */
+function closeAccountIx(account: Address, destination: Address, owner: Address, tokenProgram: Address): Instruction {
+  return {
+    programAddress: tokenProgram,
+    accounts: [
+      { address: account, role: AccountRole.WRITABLE },
+      { address: destination, role: AccountRole.WRITABLE },
+      { address: owner, role: AccountRole.READONLY_SIGNER },
+    ],
+    data: CLOSE_ACCOUNT_DATA,
+  };
 }
 
 /** extend_account first when the pool account is known to be short (as the official SDK does). */
@@ -175,7 +239,6 @@ function extendIx(input: { pool: PoolInfo; user: Address }): Instruction[] {
 /** The buy transaction's instructions. */
 export function buildBuyInstructions(input: BuildBuyInput): Instruction[] {
   const { user, pool: p, order } = input;
-  const payer = createNoopSigner(user);
   const wsolAta = ataSync(user, p.quoteMint, p.quoteTokenProgram);
   const baseAta = ataSync(user, p.mint, p.baseTokenProgram);
   const wrap = order.kind === "exact_quote_in" ? order.spendLamports : order.maxQuoteIn;
@@ -196,37 +259,34 @@ export function buildBuyInstructions(input: BuildBuyInput): Instruction[] {
   const ixs: Instruction[] = [
     ...budgetIxs(input.budget),
     ...extendIx(input),
-    getCreateAssociatedTokenIdempotentInstruction({ payer, ata: wsolAta, owner: user, mint: p.quoteMint, tokenProgram: p.quoteTokenProgram }),
-    getTransferSolInstruction({ source: payer, destination: wsolAta, amount: BigInt(wrap) }),
-    getSyncNativeInstruction({ account: wsolAta }, { programAddress: p.quoteTokenProgram as typeof TOKEN_PROGRAM_ADDRESS }),
-    getCreateAssociatedTokenIdempotentInstruction({ payer, ata: baseAta, owner: user, mint: p.mint, tokenProgram: p.baseTokenProgram }),
+    createAtaIdempotentIx(user, wsolAta, user, p.quoteMint, p.quoteTokenProgram),
+    transferSolIx(user, wsolAta, wrap),
+    syncNativeIx(wsolAta, p.quoteTokenProgram),
+    createAtaIdempotentIx(user, baseAta, user, p.mint, p.baseTokenProgram),
     swap,
-    getCloseAccountInstruction({ account: wsolAta, destination: user, owner: payer }, { programAddress: p.quoteTokenProgram as typeof TOKEN_PROGRAM_ADDRESS }),
+    closeAccountIx(wsolAta, user, user, p.quoteTokenProgram),
   ];
-  if (input.tip && input.tip.lamports > 0) ixs.push(getTransferSolInstruction({ source: payer, destination: input.tip.account, amount: BigInt(input.tip.lamports) }));
+  if (input.tip && input.tip.lamports > 0) ixs.push(transferSolIx(user, input.tip.account, input.tip.lamports));
   return ixs;
 }
 
 /** The sell transaction's instructions. */
 export function buildSellInstructions(input: BuildSellInput): Instruction[] {
   const { user, pool: p } = input;
-  const payer = createNoopSigner(user);
   const wsolAta = ataSync(user, p.quoteMint, p.quoteTokenProgram);
   const ixs: Instruction[] = [
     ...budgetIxs(input.budget),
     ...extendIx(input),
-    getCreateAssociatedTokenIdempotentInstruction({ payer, ata: wsolAta, owner: user, mint: p.quoteMint, tokenProgram: p.quoteTokenProgram }),
+    createAtaIdempotentIx(user, wsolAta, user, p.quoteMint, p.quoteTokenProgram),
     {
       programAddress: PUMPSWAP_PROGRAM_ADDRESS,
       accounts: swapAccountMetas("sell", user, p, input.recipients),
       data: pumpSwapCodecs.sell.encode({ baseAmountIn: input.baseAmountIn, minQuoteAmountOut: input.minQuoteOut }),
     },
-    getCloseAccountInstruction({ account: wsolAta, destination: user, owner: payer }, { programAddress: p.quoteTokenProgram as typeof TOKEN_PROGRAM_ADDRESS }),
+    closeAccountIx(wsolAta, user, user, p.quoteTokenProgram),
   ];
-  if (input.closeBaseAccount) {
-    ixs.push(getCloseAccountInstruction({ account: ataSync(user, p.mint, p.baseTokenProgram), destination: user, owner: payer }, { programAddress: p.baseTokenProgram as typeof TOKEN_PROGRAM_ADDRESS }));
-  }
-  if (input.tip && input.tip.lamports > 0) ixs.push(getTransferSolInstruction({ source: payer, destination: input.tip.account, amount: BigInt(input.tip.lamports) }));
+  if (input.closeBaseAccount) ixs.push(closeAccountIx(ataSync(user, p.mint, p.baseTokenProgram), user, user, p.baseTokenProgram));
+  if (input.tip && input.tip.lamports > 0) ixs.push(transferSolIx(user, input.tip.account, input.tip.lamports));
   return ixs;
 }
 
