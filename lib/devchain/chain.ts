@@ -114,6 +114,7 @@ import { createRng, type Rng } from "../util/rng.ts";
 import { encodeTokenAccount, makeMint, MINT_PROFILES, MINT_RENT_LAMPORTS, rentExemptLamports, SELL_BLOCKED_PROFILES, TOKEN_ACCOUNT_RENT_LAMPORTS, TokenAccountStateCode, type MintProfile, type TokenAccount } from "./accounts.ts";
 import { curveHolderDistribution, holderWalletLamports } from "./holders.ts";
 import { ataSync, bondingCurveSync } from "../chain/pda_sync.ts";
+import { createAtaIdempotentIx } from "../chain/instructions.ts";
 import { CurveFlow, FlowQueue, type CurveOrder } from "./curve_flow.ts";
 import { applySwap, eventCpiLogs, executeInstructions, InstructionFailure, prioritizationFeeLamports, readComputeBudget, SWAP_LOG_NAMES, type CurveTradeEffect, type ExecEnv, type ExecOutput, type SwapEffect } from "./programs.ts";
 import type { CurveTradeRecord, DevchainRecord, FlowRecord, MigrationRecord, RecordSource } from "./record.ts";
@@ -296,19 +297,6 @@ const MIGRATE_BUDGET_IX = budgetIx(getSetComputeUnitLimitInstruction({ units: 40
 const MARKET_SWAP_BUDGET_IXS = [budgetIx(getSetComputeUnitLimitInstruction({ units: 120_000 })), budgetIx(getSetComputeUnitPriceInstruction({ microLamports: 250_000 }))];
 /** What a model trade pays: the signature plus the priority fee of MARKET_SWAP_BUDGET_IXS. */
 const MARKET_SWAP_FEE = SIGNATURE_FEE_LAMPORTS + prioritizationFeeLamports({ computeUnitLimit: 120_000, computeUnitPriceMicroLamports: 250_000 });
-/** Associated Token Account CreateIdempotent, as wallets send it before a first buy. */
-const createAtaIdempotentIx = (payer: Address, ata: Address, owner: Address, mint: Address, tokenProgram: Address): SimInstruction => ({
-  programAddress: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
-  accounts: [
-    { address: payer, role: AccountRole.WRITABLE_SIGNER },
-    { address: ata, role: AccountRole.WRITABLE },
-    { address: owner, role: AccountRole.READONLY },
-    { address: mint, role: AccountRole.READONLY },
-    { address: SYSTEM_PROGRAM_ADDRESS, role: AccountRole.READONLY },
-    { address: tokenProgram, role: AccountRole.READONLY },
-  ],
-  data: new Uint8Array([1]),
-});
 const BUDGET_LOGS = programInvocationLogs(COMPUTE_BUDGET_PROGRAM_ADDRESS, 1, []);
 
 export interface LaunchTokenOptions {

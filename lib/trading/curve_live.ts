@@ -11,10 +11,8 @@
  * BondingCurve.creator (a set_creator changes it: the sell processor's creator-vault retry
  * re-reads the curve). Quotes are lib/amm/curve.ts's, from the curve's virtual reserves.
  */
-import { createNoopSigner, type Address, type Instruction } from "@solana/kit";
-import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
-import { getTransferSolInstruction } from "@solana-program/system";
-import { getCloseAccountInstruction, getCreateAssociatedTokenIdempotentInstruction } from "@solana-program/token";
+import type { Address, Instruction } from "@solana/kit";
+import { budgetIxs, closeAccountIx, createAtaIdempotentIx } from "../chain/instructions.ts";
 import { maxQuoteWithSlippage, minBaseWithSlippage, minQuoteWithSlippage, type PoolFees, type PoolReserves } from "../amm/index.ts";
 import { DEFAULT_ADDRESS, PUMPFUN_GLOBAL_ADDRESS, TOKEN_2022_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "../chain/constants.ts";
 import { eventsFromLogs, type ExtractedEvent } from "../chain/events.ts";
@@ -34,12 +32,12 @@ import type { Clock } from "../ingest/clock.ts";
 import type { Logger } from "../log/index.ts";
 import { createRng, hashSeed } from "../util/rng.ts";
 import { failure, type BuyHooks, type Executor, type SellAttempt } from "./executor.ts";
-import { BlockhashCache, classifyError, DEFAULT_LIVE_OPTIONS, RpcSender, SendJournal, type LiveOptions, type SubmitOutcome, type TxSender } from "./live.ts";
+import { BlockhashCache, classifyError, DEFAULT_LIVE_OPTIONS, readLanded, RpcSender, SendJournal, signAndSubmit, type LiveOptions, type SendPath, type SubmitOutcome, type TxSender } from "./live.ts";
 import type { TradingMetrics } from "./metrics.ts";
 import { tokenAccountAmount } from "./pool_info.ts";
 import { customErrorCode, type TradingRpc } from "./rpc.ts";
 import type { TradingSigner } from "./signer.ts";
-import { signTransaction, type ComputeBudget, type Tip } from "./txbuild.ts";
+import { tipIxs, type ComputeBudget, type Tip } from "./txbuild.ts";
 import type { BuyIntent, ExecResult, FailureKind, Fill, MigrationSignalEvent, SellOrder } from "./types.ts";
 import { VENUE_QUOTES } from "./venue.ts";
 
@@ -174,14 +172,6 @@ export class CurveInfoCache {
   }
 }
 
-function budgetIxs(b: ComputeBudget): Instruction[] {
-  return [getSetComputeUnitLimitInstruction({ units: b.units }), getSetComputeUnitPriceInstruction({ microLamports: BigInt(Math.max(0, Math.floor(b.microLamportsPerUnit))) })];
-}
-
-function tipIxs(user: Address, tip: Tip | null | undefined): Instruction[] {
-  return tip && tip.lamports > 0 ? [getTransferSolInstruction({ source: createNoopSigner(user), destination: tip.account, amount: BigInt(tip.lamports) })] : [];
-}
-
 export type CurveBuyOrder = { kind: "exact_sol_in"; spendLamports: number; minTokensOut: number } | { kind: "exact_tokens_out"; tokens: number; maxSolCost: number };
 
 export function buildCurveBuyInstructions(input: { user: Address; curve: CurveInfo; recipients: CurveFeeRecipients; order: CurveBuyOrder; budget: ComputeBudget; tip?: Tip | null }): Instruction[] {
@@ -193,7 +183,7 @@ export function buildCurveBuyInstructions(input: { user: Address; curve: CurveIn
       : buildCurveBuyInstruction({ ...accounts, amount: order.tokens, maxSolCost: order.maxSolCost });
   return [
     ...budgetIxs(input.budget),
-    getCreateAssociatedTokenIdempotentInstruction({ payer: createNoopSigner(user), ata: ataSync(user, c.mint, c.tokenProgram), owner: user, mint: c.mint, tokenProgram: c.tokenProgram }),
+    createAtaIdempotentIx(user, ataSync(user, c.mint, c.tokenProgram), user, c.mint, c.tokenProgram),
     trade,
     ...tipIxs(user, input.tip),
   ];
@@ -206,16 +196,9 @@ export function buildCurveSellInstructions(input: { user: Address; curve: CurveI
     buildCurveSellInstruction({ mint: c.mint, user, creator: c.creator, tokenProgram: c.tokenProgram, ...input.recipients, cashback: c.isCashbackCoin, amount: input.tokens, minSolOutput: input.minSolOut }),
   ];
   if (input.closeTokenAccount) {
-    ixs.push(getCloseAccountInstruction({ account: ataSync(user, c.mint, c.tokenProgram), destination: user, owner: createNoopSigner(user) }, { programAddress: c.tokenProgram as typeof TOKEN_PROGRAM_ADDRESS }));
+    ixs.push(closeAccountIx(ataSync(user, c.mint, c.tokenProgram), user, user, c.tokenProgram));
   }
   return [...ixs, ...tipIxs(user, input.tip)];
-}
-
-/** Pump.fun's program errors as the sell processor treats them. */
-export function classifyCurveError(code: number | null): FailureKind | null {
-  if (code === PUMPFUN_ERRORS.TooMuchSolRequired || code === PUMPFUN_ERRORS.TooLittleSolReceived || code === PUMPFUN_ERRORS.BuySlippageBelowMinTokensOut) return "slippage";
-  if (code === PUMPFUN_ERRORS.BondingCurveComplete) return "no_pool";
-  return null;
 }
 
 /**
@@ -269,12 +252,14 @@ export class CurveLiveExecutor implements Executor {
   readonly options: LiveOptions;
   readonly blockhash: BlockhashCache;
   readonly sender: TxSender;
+  private readonly sendPath: SendPath;
 
   constructor(private readonly d: CurveLiveExecutorDeps) {
     this.options = { ...DEFAULT_LIVE_OPTIONS, ...d.options, computeUnits: { ...DEFAULT_LIVE_OPTIONS.computeUnits, ...d.options?.computeUnits } };
     this.blockhash = new BlockhashCache(d.rpc, d.clock, this.options.blockhashRefreshMs, d.logger);
     const journal = this.options.sendJournal ? new SendJournal(this.options.sendJournal) : null;
     this.sender = d.sender ?? new RpcSender(d.rpc, { clock: d.clock, confirmTimeoutMs: this.options.confirmTimeoutMs, confirmPollMs: this.options.confirmPollMs, journal, metrics: d.metrics, nowMs: d.nowMs, classify: classifyCurveFailure });
+    this.sendPath = { signer: d.signer, blockhash: this.blockhash, sender: this.sender };
   }
 
   get address(): Address {
@@ -336,31 +321,21 @@ export class CurveLiveExecutor implements Executor {
   }
 
   private async submit(ixs: Instruction[], side: "buy" | "sell", positionId: string, info: CurveInfo, hooks: BuyHooks): Promise<ExecResult> {
-    const blockhash = this.blockhash.peek() ?? (await this.blockhash.get());
-    const tx = signTransaction(this.d.signer, ixs, blockhash);
-    hooks.onSigned?.(tx.signature);
-    return this.settle(await this.sender.submit(tx, { side, positionId }), side, info);
+    return this.settle(await signAndSubmit(this.sendPath, ixs, side, positionId, hooks), side, info);
   }
 
   /** A landed (or failed) submission → the fill, from its TradeEvent. */
   private async settle(out: SubmitOutcome, side: "buy" | "sell", info: CurveInfo): Promise<ExecResult> {
-    if (!out.sent) return { ok: false, failure: out.failure };
+    const landed = await readLanded(this.d.rpc, out, { priorityFeeLamports: this.options.priorityFeeLamports, tipLamports: this.options.tip?.lamports ?? 0 }, classifyCurveFailure);
+    if (!landed.ok) return landed.result;
     const landedTs = this.d.chainNow();
-    const tx = await this.d.rpc.getTransaction(out.signature).catch(() => null);
-    const logs = tx?.logs ?? out.logs;
-    const fee = (tx?.fee ?? 5_000 + this.options.priorityFeeLamports) + (out.err == null ? (this.options.tip?.lamports ?? 0) : 0);
-    const err = out.err ?? tx?.err;
-    if (err != null) {
-      const c = classifyCurveFailure(err, logs);
-      return { ok: false, failure: { kind: c.kind, code: c.code, message: `transaction failed on chain: ${JSON.stringify(err)}`, landed: true, feesLamports: fee, signature: out.signature } };
-    }
     let account: { amount: number; lamports: number } | null = null;
     if (side === "buy") {
       const [acc] = await this.d.rpc.getMultipleAccounts([ataSync(this.address, info.mint, info.tokenProgram)]).catch(() => [null]);
       account = acc ? { amount: tokenAccountAmount(acc.data), lamports: acc.lamports } : null;
     }
-    const fill = curveFillOf(side, eventsFromLogs(logs).events, this.address, { signature: out.signature, slot: out.slot, landedTs, feesLamports: fee }, account);
-    if (!fill) return { ok: false, failure: { kind: "other", code: null, message: `${side} landed but its TradeEvent is missing`, landed: true, feesLamports: fee, signature: out.signature } };
+    const fill = curveFillOf(side, eventsFromLogs(landed.logs).events, this.address, { signature: landed.signature, slot: landed.slot, landedTs, feesLamports: landed.feeLamports }, account);
+    if (!fill) return { ok: false, failure: { kind: "other", code: null, message: `${side} landed but its TradeEvent is missing`, landed: true, feesLamports: landed.feeLamports, signature: landed.signature } };
     return { ok: true, fill };
   }
 
@@ -382,8 +357,12 @@ export class CurveLiveExecutor implements Executor {
   }
 }
 
+const CURVE_SLIPPAGE_ERRORS: ReadonlySet<number> = new Set([PUMPFUN_ERRORS.TooMuchSolRequired, PUMPFUN_ERRORS.TooLittleSolReceived, PUMPFUN_ERRORS.BuySlippageBelowMinTokensOut]);
+
 /** Pump.fun's slippage and completion errors, else the shared classification (creator vault, funds). */
 export function classifyCurveFailure(err: unknown, logs: readonly string[] = []): { kind: FailureKind; code: number | null } {
   const code = customErrorCode(err);
-  return { kind: classifyCurveError(code) ?? classifyError(err, logs).kind, code };
+  if (code !== null && CURVE_SLIPPAGE_ERRORS.has(code)) return { kind: "slippage", code };
+  if (code === PUMPFUN_ERRORS.BondingCurveComplete) return { kind: "no_pool", code };
+  return { kind: classifyError(err, logs).kind, code };
 }

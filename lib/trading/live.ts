@@ -18,7 +18,7 @@
  * the coin-creator vault PDA against Pool.coin_creator) → creator_vault; a custom 1 → insufficient
  * funds.
  */
-import type { Address } from "@solana/kit";
+import type { Address, Instruction } from "@solana/kit";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { maxQuoteWithSlippage, minQuoteWithSlippage, quoteBuyExactQuote, quoteSell, type PoolReserves } from "../amm/index.ts";
@@ -208,6 +208,43 @@ export class BlockhashCache {
   }
 }
 
+/** What signs and sends for an executor: the one signer, the cached blockhash, the sender. */
+export interface SendPath {
+  signer: TradingSigner;
+  blockhash: BlockhashCache;
+  sender: TxSender;
+}
+
+/** Signs with the cached blockhash and submits; no await before the sender when a blockhash is cached. */
+export async function signAndSubmit(p: SendPath, ixs: readonly Instruction[], side: "buy" | "sell", positionId: string, hooks: BuyHooks): Promise<SubmitOutcome> {
+  const blockhash = p.blockhash.peek() ?? (await p.blockhash.get());
+  const tx = signTransaction(p.signer, ixs, blockhash);
+  hooks.onSigned?.(tx.signature);
+  return p.sender.submit(tx, { side, positionId });
+}
+
+/**
+ * A submission read back from the chain: its logs and the network fee it paid, or the failure it
+ * ended in (not sent, or landed with an error: classified by the program's errors).
+ */
+export async function readLanded(
+  rpc: TradingRpc,
+  out: SubmitOutcome,
+  fees: { priorityFeeLamports: number; tipLamports: number },
+  classify: (err: unknown, logs: readonly string[]) => { kind: FailureKind; code: number | null },
+): Promise<{ ok: false; result: ExecResult } | { ok: true; signature: string; slot: number; logs: string[]; feeLamports: number }> {
+  if (!out.sent) return { ok: false, result: { ok: false, failure: out.failure } };
+  const tx = await rpc.getTransaction(out.signature).catch(() => null);
+  const logs = tx?.logs ?? out.logs;
+  const err = out.err ?? tx?.err;
+  const feeLamports = (tx?.fee ?? 5_000 + fees.priorityFeeLamports) + (err == null ? fees.tipLamports : 0);
+  if (err != null) {
+    const c = classify(err, logs);
+    return { ok: false, result: { ok: false, failure: { kind: c.kind, code: c.code, message: `transaction failed on chain: ${JSON.stringify(err)}`, landed: true, feesLamports: feeLamports, signature: out.signature } } };
+  }
+  return { ok: true, signature: out.signature, slot: out.slot, logs, feeLamports };
+}
+
 export interface LiveExecutorDeps {
   rpc: TradingRpc;
   signer: TradingSigner;
@@ -230,12 +267,14 @@ export class LiveExecutor implements Executor {
   readonly blockhash: BlockhashCache;
   readonly sender: TxSender;
   readonly journal: SendJournal | null;
+  private readonly sendPath: SendPath;
 
   constructor(private readonly d: LiveExecutorDeps) {
     this.options = { ...DEFAULT_LIVE_OPTIONS, ...d.options, computeUnits: { ...DEFAULT_LIVE_OPTIONS.computeUnits, ...d.options?.computeUnits } };
     this.blockhash = new BlockhashCache(d.rpc, d.clock, this.options.blockhashRefreshMs, d.logger);
     this.journal = this.options.sendJournal ? new SendJournal(this.options.sendJournal) : null;
     this.sender = d.sender ?? new RpcSender(d.rpc, { clock: d.clock, confirmTimeoutMs: this.options.confirmTimeoutMs, confirmPollMs: this.options.confirmPollMs, journal: this.journal, metrics: d.metrics, nowMs: d.nowMs });
+    this.sendPath = { signer: d.signer, blockhash: this.blockhash, sender: this.sender };
   }
 
   get address(): Address {
@@ -286,11 +325,7 @@ export class LiveExecutor implements Executor {
         ? { kind: "exact_base_out" as const, baseOut: quote.baseOut, maxQuoteIn: Math.min(maxQuoteWithSlippage(quote.totalQuoteIn, intent.slippageBps), Number.MAX_SAFE_INTEGER) }
         : { kind: "exact_quote_in" as const, spendLamports, minBaseOut: Math.floor((quote.baseOut * (10_000 - intent.slippageBps)) / 10_000) };
     const ixs = buildBuyInstructions({ user: this.address, pool: info, recipients: this.recipients(intent.positionId, info), order, budget: this.budget(this.options.computeUnits.buy), tip: this.options.tip });
-    const blockhash = this.blockhash.peek() ?? (await this.blockhash.get());
-    const tx = signTransaction(this.d.signer, ixs, blockhash);
-    hooks.onSigned?.(tx.signature);
-    const out = await this.sender.submit(tx, { side: "buy", positionId: intent.positionId });
-    return this.settle(out, "buy", info, null);
+    return this.settle(await signAndSubmit(this.sendPath, ixs, "buy", intent.positionId, hooks), "buy", info);
   }
 
   async sell(order: SellOrder, a: SellAttempt, hooks: BuyHooks = {}): Promise<ExecResult> {
@@ -304,36 +339,26 @@ export class LiveExecutor implements Executor {
     const quote = quoteSell(reserves, order.tokens, info.fees);
     const minOut = a.unbounded || !quote ? 0 : minQuoteWithSlippage(quote.netQuoteOut, a.slippageBps);
     const ixs = buildSellInstructions({ user: this.address, pool: info, recipients: this.recipients(order.positionId, info), baseAmountIn: order.tokens, minQuoteOut: minOut, budget: this.budget(this.options.computeUnits.sell), closeBaseAccount: order.closeBaseAccount, tip: this.options.tip });
-    const blockhash = this.blockhash.peek() ?? (await this.blockhash.get());
-    const tx = signTransaction(this.d.signer, ixs, blockhash);
-    hooks.onSigned?.(tx.signature);
-    const out = await this.sender.submit(tx, { side: "sell", positionId: order.positionId });
-    return this.settle(out, "sell", info, order.closeBaseAccount);
+    return this.settle(await signAndSubmit(this.sendPath, ixs, "sell", order.positionId, hooks), "sell", info);
   }
 
   /** A landed (or failed) submission → the fill, read back from the chain. */
-  private async settle(out: SubmitOutcome, side: "buy" | "sell", info: PoolInfo, closedBase: boolean | null): Promise<ExecResult> {
-    if (!out.sent) return { ok: false, failure: out.failure };
+  private async settle(out: SubmitOutcome, side: "buy" | "sell", info: PoolInfo): Promise<ExecResult> {
+    const landed = await readLanded(this.d.rpc, out, { priorityFeeLamports: this.options.priorityFeeLamports, tipLamports: this.options.tip?.lamports ?? 0 }, classifyError);
+    if (!landed.ok) return landed.result;
     const landedTs = this.d.chainNow();
-    const tip = this.options.tip?.lamports ?? 0;
-    const tx = await this.d.rpc.getTransaction(out.signature).catch(() => null);
-    const logs = tx?.logs ?? out.logs;
-    const fee = (tx?.fee ?? 5_000 + this.options.priorityFeeLamports) + (out.err == null ? tip : 0);
-    if (out.err != null || tx?.err != null) {
-      const c = classifyError(out.err ?? tx?.err, logs);
-      return { ok: false, failure: { kind: c.kind, code: c.code, message: `transaction failed on chain: ${JSON.stringify(out.err ?? tx?.err)}`, landed: true, feesLamports: fee, signature: out.signature } };
-    }
+    const { logs, feeLamports: fee } = landed;
     const events = eventsFromLogs(logs).events;
     if (side === "buy") {
       const ev = events.find((e) => e.name === "BuyEvent");
-      if (!ev || ev.name !== "BuyEvent") return { ok: false, failure: { kind: "other", code: null, message: "buy landed but its BuyEvent is missing", landed: true, feesLamports: fee, signature: out.signature } };
+      if (!ev || ev.name !== "BuyEvent") return { ok: false, failure: { kind: "other", code: null, message: "buy landed but its BuyEvent is missing", landed: true, feesLamports: fee, signature: landed.signature } };
       const b = ev.event;
       const ata = ataSync(this.address, info.mint, info.baseTokenProgram);
       const [acc] = await this.d.rpc.getMultipleAccounts([ata]).catch(() => [null]);
       const balance = acc ? tokenAccountAmount(acc.data) : b.userBaseTokenReserves + b.baseAmountOut;
       const fill: Fill = {
-        signature: out.signature,
-        slot: out.slot,
+        signature: landed.signature,
+        slot: landed.slot,
         landedTs,
         tokens: balance - b.userBaseTokenReserves,
         lamports: b.userQuoteAmountIn,
@@ -344,9 +369,9 @@ export class LiveExecutor implements Executor {
       return { ok: true, fill };
     }
     const ev = events.find((e) => e.name === "SellEvent");
-    if (!ev || ev.name !== "SellEvent") return { ok: false, failure: { kind: "other", code: null, message: "sell landed but its SellEvent is missing", landed: true, feesLamports: fee, signature: out.signature } };
+    if (!ev || ev.name !== "SellEvent") return { ok: false, failure: { kind: "other", code: null, message: "sell landed but its SellEvent is missing", landed: true, feesLamports: fee, signature: landed.signature } };
     const s = ev.event;
-    return { ok: true, fill: { signature: out.signature, slot: out.slot, landedTs, tokens: s.baseAmountIn, lamports: s.userQuoteAmountOut, feesLamports: fee, rentLamports: 0 } };
+    return { ok: true, fill: { signature: landed.signature, slot: landed.slot, landedTs, tokens: s.baseAmountIn, lamports: s.userQuoteAmountOut, feesLamports: fee, rentLamports: 0 } };
   }
 
   /** A signature from before a restart: its fill when it landed, its failure when it failed, null when unknown. */
@@ -355,7 +380,7 @@ export class LiveExecutor implements Executor {
     if (!st) return null;
     const info = await this.poolInfo(pool, { fees: { lpFeeBps: 0, protocolFeeBps: 0, creatorFeeBps: 0 }, baseDecimals });
     if (!info) return null;
-    return this.settle({ sent: true, signature, slot: st.slot, err: st.err, logs: [] }, side, info, side === "sell");
+    return this.settle({ sent: true, signature, slot: st.slot, err: st.err, logs: [] }, side, info);
   }
 
   async freshReserves(pool: Address): Promise<PoolReserves | null> {

@@ -32,11 +32,11 @@ import {
   PUMPSWAP_GLOBAL_CONFIG_ADDRESS,
   PUMPSWAP_GLOBAL_VOLUME_ACCUMULATOR_ADDRESS,
   PUMPSWAP_PROGRAM_ADDRESS,
-  RENT_SYSVAR_ADDRESS,
   SYSTEM_PROGRAM_ADDRESS,
 } from "../chain/constants.ts";
 import { buildExtendAccountInstruction, poolNeedsExtension, pumpSwapCodecs, PUMPSWAP_IDL, type SwapInstructionName } from "../chain/pumpswap.ts";
 import { compileMessage, wireTransaction, type MessageVersion } from "./message.ts";
+import { budgetIxs, closeAccountIx, createAtaIdempotentIx, syncNativeIx, transferSolIx, type ComputeBudget } from "../chain/instructions.ts";
 import { ataSync, coinCreatorVaultAuthoritySync, poolV2Sync, userVolumeAccumulatorSync } from "../chain/pda_sync.ts";
 import type { TradingSigner } from "./signer.ts";
 
@@ -65,10 +65,7 @@ export interface FeeRecipients {
   buybackFeeRecipient: Address;
 }
 
-export interface ComputeBudget {
-  units: number;
-  microLamportsPerUnit: number;
-}
+export type { ComputeBudget };
 
 /** Optional tip (e.g. a Jito tip account) appended to each transaction. */
 export interface Tip {
@@ -162,73 +159,6 @@ export interface BuildSellInput {
   tip?: Tip | null;
 }
 
-const COMPUTE_BUDGET_PROGRAM_ADDRESS = "ComputeBudget111111111111111111111111111111" as Address;
-const ATA_IDEMPOTENT_DATA = Uint8Array.of(1);
-const SYNC_NATIVE_DATA = Uint8Array.of(17);
-const CLOSE_ACCOUNT_DATA = Uint8Array.of(9);
-
-/** The two compute-budget instructions; every buy uses the same, so the last pair is kept. */
-let lastBudget: { units: number; price: bigint; ixs: readonly Instruction[] } | null = null;
-function budgetIxs(b: ComputeBudget): readonly Instruction[] {
-  const price = BigInt(Math.max(0, Math.floor(b.microLamportsPerUnit)));
-  if (lastBudget && lastBudget.units === b.units && lastBudget.price === price) return lastBudget.ixs;
-  const limit = new Uint8Array(5);
-  limit[0] = 2;
-  new DataView(limit.buffer).setUint32(1, b.units, true);
-  const fee = new Uint8Array(9);
-  fee[0] = 3;
-  new DataView(fee.buffer).setBigUint64(1, price, true);
-  const ixs = [
-    { programAddress: COMPUTE_BUDGET_PROGRAM_ADDRESS, data: limit },
-    { programAddress: COMPUTE_BUDGET_PROGRAM_ADDRESS, data: fee },
-  ];
-  lastBudget = { units: b.units, price, ixs };
-  return ixs;
-}
-
-/** Associated Token program: CreateIdempotent (payer, ata, owner, mint, system, token program). */
-function createAtaIdempotentIx(payer: Address, ata: Address, owner: Address, mint: Address, tokenProgram: Address): Instruction {
-  return {
-    programAddress: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
-    accounts: [
-      { address: payer, role: AccountRole.WRITABLE_SIGNER },
-      { address: ata, role: AccountRole.WRITABLE },
-      { address: owner, role: AccountRole.READONLY },
-      { address: mint, role: AccountRole.READONLY },
-      { address: SYSTEM_PROGRAM_ADDRESS, role: AccountRole.READONLY },
-      { address: tokenProgram, role: AccountRole.READONLY },
-    ],
-    data: ATA_IDEMPOTENT_DATA,
-  };
-}
-
-/** System program: Transfer (u32 2, u64 lamports). */
-function transferSolIx(source: Address, destination: Address, lamports: number): Instruction {
-  const data = new Uint8Array(12);
-  const v = new DataView(data.buffer);
-  v.setUint32(0, 2, true);
-  v.setBigUint64(4, BigInt(lamports), true);
-  return { programAddress: SYSTEM_PROGRAM_ADDRESS, accounts: [{ address: source, role: AccountRole.WRITABLE_SIGNER }, { address: destination, role: AccountRole.WRITABLE }], data };
-}
-
-/** Token program: SyncNative (with the rent sysvar, as @solana-program/token writes it). */
-function syncNativeIx(account: Address, tokenProgram: Address): Instruction {
-  return { programAddress: tokenProgram, accounts: [{ address: account, role: AccountRole.WRITABLE }, { address: RENT_SYSVAR_ADDRESS, role: AccountRole.READONLY }], data: SYNC_NATIVE_DATA };
-}
-
-/** Token program: CloseAccount (account, destination, owner signing). */
-function closeAccountIx(account: Address, destination: Address, owner: Address, tokenProgram: Address): Instruction {
-  return {
-    programAddress: tokenProgram,
-    accounts: [
-      { address: account, role: AccountRole.WRITABLE },
-      { address: destination, role: AccountRole.WRITABLE },
-      { address: owner, role: AccountRole.READONLY_SIGNER },
-    ],
-    data: CLOSE_ACCOUNT_DATA,
-  };
-}
-
 /** extend_account first when the pool account is known to be short (as the official SDK does). */
 function extendIx(input: { pool: PoolInfo; user: Address }): Instruction[] {
   const len = input.pool.poolDataLength;
@@ -266,8 +196,13 @@ export function buildBuyInstructions(input: BuildBuyInput): Instruction[] {
     swap,
     closeAccountIx(wsolAta, user, user, p.quoteTokenProgram),
   ];
-  if (input.tip && input.tip.lamports > 0) ixs.push(transferSolIx(user, input.tip.account, input.tip.lamports));
+  ixs.push(...tipIxs(user, input.tip));
   return ixs;
+}
+
+/** The tip transfer, when there is a tip. */
+export function tipIxs(user: Address, tip: Tip | null | undefined): Instruction[] {
+  return tip && tip.lamports > 0 ? [transferSolIx(user, tip.account, tip.lamports)] : [];
 }
 
 /** The sell transaction's instructions. */
@@ -286,7 +221,7 @@ export function buildSellInstructions(input: BuildSellInput): Instruction[] {
     closeAccountIx(wsolAta, user, user, p.quoteTokenProgram),
   ];
   if (input.closeBaseAccount) ixs.push(closeAccountIx(ataSync(user, p.mint, p.baseTokenProgram), user, user, p.baseTokenProgram));
-  if (input.tip && input.tip.lamports > 0) ixs.push(transferSolIx(user, input.tip.account, input.tip.lamports));
+  ixs.push(...tipIxs(user, input.tip));
   return ixs;
 }
 
