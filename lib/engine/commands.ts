@@ -86,7 +86,7 @@ export function ferrixCommands(deps: FerrixCliDeps = {}): MultiCommandDef<Global
       }),
       token: defineSubcommand({
         description: "watch Pump.fun token creations and record their bonding curves; with --auto-trade, trade them on the curve",
-        examples: ["ferrix token --auto-trade", "ferrix token --auto-trade --checks-off --buy-sol 0.02", "ferrix token --auto-trade --live --keypair ~/.config/solana/ferrix.json", "ferrix token --telemetry curves.jsonl"],
+        examples: ["ferrix token --auto-trade", "ferrix token --auto-trade --immediate --checks-off --buy-sol 0.02", "ferrix token --auto-trade --live --keypair ~/.config/solana/ferrix.json", "ferrix token --telemetry curves.jsonl"],
         args: {
           autoTrade: { type: "boolean", description: "trade the coins the watcher finds (buy and sell on the bonding curve)" },
           immediate: { type: "boolean", description: "with --auto-trade: buy every verified launch at once instead of waiting for the strategy's entry observer" },
@@ -96,7 +96,10 @@ export function ferrixCommands(deps: FerrixCliDeps = {}): MultiCommandDef<Global
         epilog: MODE_EPILOG(
           "token: each Pump.fun create starts a launch whose market is the bonding curve; the strategy's observer gates entries and its exits sell, through Pump.fun buy_exact_sol_in / sell. Checks: contract and creator (a coin on its curve has no pool to probe). Without --auto-trade nothing is traded. Curve telemetry goes to telemetry_token.jsonl unless --telemetry says otherwise.",
         ),
-        run: (a) => engine(a, { mode: "token", autoTrade: a.autoTrade, immediate: a.immediate, checksOff: a.checksOff, execution: executionOf(a) }),
+        run: (a) => {
+          if (a.immediate && !a.autoTrade) throw new UsageError("--immediate decides when to buy: it needs --auto-trade");
+          return engine(a, { mode: "token", autoTrade: a.autoTrade, immediate: a.immediate, checksOff: a.checksOff, execution: executionOf(a) });
+        },
       }),
       "reset-breaker": defineSubcommand({
         description: "reset the circuit breaker (any tier, Emergency included): recorded in trades.db for the engine to apply",

@@ -200,4 +200,12 @@ describe("refusals", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("config metricsAddr (from --metrics-addr)");
   }, 30_000);
+
+  test("token --immediate without --auto-trade is bad usage (exit 2), nothing started", async () => {
+    const dir = scratch();
+    const r = await runFerrix(["token", "--immediate", ...sandboxFlags(dir)], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--immediate decides when to buy: it needs --auto-trade");
+    expect(existsSync(join(dir, "trades.db"))).toBe(false);
+  }, 30_000);
 });
