@@ -177,7 +177,7 @@ export async function runEngine(resolved: ResolvedConfig, run: EngineRunOptions,
     process.on("unhandledRejection", onFatal);
     steps.push({ name: "rejection handler", run: () => void process.off("unhandledRejection", onFatal) });
 
-    logger.info({ mode: run.mode, trading, dummyEvent: !!run.dummyEvent, checksOff: !!run.checksOff, envFile: resolved.envFile, config: describeConfig(resolved) }, "ferrix starting");
+    logger.info({ mode: run.mode, trading, dummyEvent: !!run.dummyEvent, checksOff: !!run.checksOff, envFile: resolved.envFile, config: describeConfig(resolved), telemetry: config.telemetry }, "ferrix starting");
 
     // 1. Metrics and health first.
     const metrics: Metrics = createMetrics();
